@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Database } from '@sports/db';
+import type { Config } from './config.ts';
+import authPlugin from './plugins/app/auth.ts';
+import dbPlugin from './plugins/app/db.ts';
+import errorsPlugin from './plugins/app/errors.ts';
+import cookiePlugin from './plugins/external/cookie.ts';
+import helmetPlugin from './plugins/external/helmet.ts';
+import rateLimitPlugin from './plugins/external/rate-limit.ts';
+import spaPlugin from './plugins/external/spa.ts';
+import swaggerPlugin from './plugins/external/swagger.ts';
+import authRoutes from './routes/api/v1/auth/index.ts';
+import meRoutes from './routes/api/v1/me/index.ts';
+import organisationRoutes from './routes/api/v1/organisations/index.ts';
+import regionRoutes from './routes/api/v1/regions/index.ts';
+import healthRoutes from './routes/health.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    trustProxy: (_address, hop) => hop < config.TRUST_PROXY_HOPS,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Reuse a caller's X-Request-Id when it is sane, so one id follows a request through proxies.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        // Unknown fields are refused with 400 rather than silently dropped.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+      },
+    },
+  };
+}
+
+/** The whole application: external plugins, then ours, then routes. Listening is server.ts's job. */
+export async function buildApp({ config, database }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmetPlugin);
+  await app.register(cookiePlugin);
+  await app.register(rateLimitPlugin, { perMinute: config.RATE_LIMIT_PER_MINUTE });
+  await app.register(swaggerPlugin);
+
+  await app.register(errorsPlugin);
+  await app.register(dbPlugin, { database });
+  await app.register(authPlugin, {
+    secret: config.JWT_SECRET,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    cookieSecure: config.COOKIE_SECURE,
+  });
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, {
+        prefix: '/auth',
+        settings: {
+          refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+          maxFailuresPerPhone: config.LOGIN_MAX_FAILURES_PER_PHONE,
+          maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+          failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
+        },
+      });
+      await api.register(meRoutes, { prefix: '/me' });
+      await api.register(organisationRoutes, { prefix: '/organisations' });
+      await api.register(regionRoutes, { prefix: '/regions' });
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(spaPlugin, { root: config.WEB_DIST });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import envSchema from 'env-schema';
+import { Type, type Static } from 'typebox';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Every setting the server reads, validated at boot. `.env.example` documents each one. */
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** PostgreSQL connection string; unset means the embedded PGlite database in DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ default: path.join(repoRoot, 'data') }),
+  /** Load the demo data when the embedded database is created. */
+  SEED_DEMO_DATA: Type.Boolean({ default: true }),
+  /** HMAC secret for access tokens; required in production, random per process otherwise. */
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 90, default: 30 }),
+  /** Send the refresh cookie over HTTPS only. Defaults to true in production. */
+  COOKIE_SECURE: Type.Optional(Type.Boolean()),
+  /** Failed sign-ins allowed per phone number, and per client address, within the window. */
+  LOGIN_MAX_FAILURES_PER_PHONE: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100 }),
+  LOGIN_FAILURE_WINDOW_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
+  /** Requests per minute per client address across the API. */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /** Trust X-Forwarded-For from this many proxies in front of the server (0: none). */
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, default: 0 }),
+  /** The built web app; served with deep links when the folder exists. */
+  WEB_DIST: Type.String({ default: path.join(repoRoot, 'apps/web/dist') }),
+});
+
+export type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'COOKIE_SECURE'> {
+  JWT_SECRET: string;
+  COOKIE_SECURE: boolean;
+}
+
+/** Reads and validates configuration; throws with every problem named when something is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true): Config {
+  const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, dotenv });
+  const production = raw.NODE_ENV === 'production';
+  if (production && !raw.JWT_SECRET) throw new Error('JWT_SECRET must be set in production (at least 32 characters)');
+  return {
+    ...raw,
+    DATA_DIR: path.resolve(raw.DATA_DIR),
+    JWT_SECRET: raw.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    COOKIE_SECURE: raw.COOKIE_SECURE ?? production,
+  };
+}

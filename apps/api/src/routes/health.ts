@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { DomainError } from '../services/errors.ts';
+import { problems } from './responses.ts';
+
+const Status = Type.Object({ status: Type.String() });
+
+/** Liveness (the process answers) and readiness (the database answers). */
+const health: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/healthz', { schema: { tags: ['health'], response: { 200: Status } } }, async () => ({ status: 'ok' }));
+
+  fastify.get(
+    '/readyz',
+    { schema: { tags: ['health'], response: { 200: Status, ...problems(503) } } },
+    async () => {
+      await fastify.database.ping().catch((err: unknown) => {
+        fastify.log.error({ err }, 'database not reachable');
+        throw new DomainError('UNAVAILABLE');
+      });
+      return { status: 'ready' };
+    },
+  );
+};
+
+export default health;

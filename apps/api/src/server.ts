@@ -1,0 +1,33 @@
+import path from 'node:path';
+import closeWithGrace from 'close-with-grace';
+import { openDatabase } from '@sports/db';
+import { loadDemoData } from '@sports/seeds';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+/**
+ * The only place that listens. On the embedded database the schema is migrated at start and the demo
+ * data is loaded into a new database; against PostgreSQL, `pnpm db:migrate` and `pnpm db:seed` do that.
+ */
+const config = loadConfig();
+const embedded = !config.DATABASE_URL;
+const database = await openDatabase({
+  url: config.DATABASE_URL,
+  dataDir: path.join(config.DATA_DIR, 'db'),
+});
+if (embedded) {
+  await database.migrate();
+  if (config.SEED_DEMO_DATA && config.NODE_ENV !== 'production') await loadDemoData(database.db, { onlyIfEmpty: true });
+}
+
+const app = await buildApp({ config, database });
+
+closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+  if (err) app.log.error({ err }, 'shutting down after an error');
+  else app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await database.close();
+});
+
+await app.listen({ host: config.HOST, port: config.PORT });
+app.log.info(`${embedded ? 'embedded database in ' + config.DATA_DIR : 'PostgreSQL'}; open http://localhost:${config.PORT}`);

@@ -1,0 +1,21 @@
+import type { ErrorCode } from '@sports/contracts';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * A rule said no. Services throw these; the error handler turns the code into an HTTP status and a
+ * problem+json body in the caller's language.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}

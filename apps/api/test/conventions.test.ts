@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { schema } from '@sports/db';
+import { createTestApp, type TestApp } from './support/app.ts';
+import { insertCityFixture, insertUser } from './support/fixtures.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('health', () => {
+  it('/healthz says the process is up and /readyz that the database answers', async () => {
+    expect((await t.http().get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await t.http().get('/readyz')).body).toEqual({ status: 'ready' });
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes every route with its schemas at /api/openapi.json', async () => {
+    const res = await t.http().get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const paths = Object.keys(res.body.paths as object);
+    for (const p of ['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout', '/api/v1/me/', '/api/v1/organisations/{id}/roles']) {
+      expect(paths).toContain(p);
+    }
+    const login = res.body.paths['/api/v1/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema.required).toEqual(['phone', 'password']);
+    expect(Object.keys(login.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
+  });
+
+  it('serves browsable docs at /api/docs', async () => {
+    const res = await t.http().get('/api/docs/').redirects(1);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('swagger');
+  });
+});
+
+describe('errors and headers', () => {
+  it('an unknown API route is a problem+json 404 with a request id', async () => {
+    const res = await t.http().get('/api/v1/nothing-here').set('x-request-id', 'trace-abc-123');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', status: 404, requestId: 'trace-abc-123' });
+    expect(res.headers['x-request-id']).toBe('trace-abc-123');
+  });
+
+  it('a request id that is not sane is replaced', async () => {
+    const res = await t.http().get('/healthz').set('x-request-id', 'bad id with spaces and <html>');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends the security headers', async () => {
+    const res = await t.http().get('/healthz');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('malformed JSON is a 400 problem, not a crash', async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{"phone": ');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('an unsupported content type is 415', async () => {
+    const res = await t.http().post('/api/v1/auth/login').set('content-type', 'text/csv').send('a,b');
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('the audit log', () => {
+  it('refuses to be changed or emptied, even by the application’s own connection', async () => {
+    const db = t.database.db;
+    const orgs = await insertCityFixture(db);
+    const actor = await insertUser(db);
+    await db.insert(schema.auditLog).values({
+      actorId: actor.id,
+      organisationId: orgs.zzBureau.id,
+      action: 'test.entry',
+      targetType: 'organisation',
+      targetId: orgs.zzBureau.id,
+    });
+    await expect(db.execute(sql`update audit_log set action = 'forged'`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from audit_log`)).rejects.toThrow();
+    await expect(db.execute(sql`truncate audit_log`)).rejects.toThrow();
+    const rows = await db.select({ action: schema.auditLog.action }).from(schema.auditLog);
+    expect(rows).toEqual([{ action: 'test.entry' }]);
+  });
+});
+
+describe('when the database is gone', () => {
+  it('/readyz is 503 and other routes answer 500 without revealing why', async () => {
+    const doomed = await createTestApp();
+    await doomed.database.close();
+    const ready = await doomed.http().get('/readyz');
+    expect(ready.status).toBe(503);
+    const res = await doomed.http().post('/api/v1/auth/login').send({ phone: '13800000001', password: 'whatever-1' });
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe('INTERNAL');
+    expect(res.body.detail).toBe('服务器出错了，请稍后再试。');
+    expect(JSON.stringify(res.body)).not.toMatch(/pglite|postgres|closed|stack/i);
+    await doomed.close();
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Every error the API returns has a stable code, an HTTP status and a message in each language.
+ * Clients switch on `code`; people read `detail`.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, zh: '提交的内容有误，请检查标出的字段。', en: 'Some fields are invalid.' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录。', en: 'Please sign in.' },
+  INVALID_CREDENTIALS: { status: 401, zh: '手机号或密码不正确。', en: 'Wrong phone number or password.' },
+  TOKEN_EXPIRED: { status: 401, zh: '登录已过期，请重新登录。', en: 'Your session has expired. Please sign in again.' },
+  REFRESH_TOKEN_INVALID: { status: 401, zh: '登录状态已失效，请重新登录。', en: 'Your sign-in is no longer valid. Please sign in again.' },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    zh: '检测到登录凭证被重复使用，已退出所有相关设备，请重新登录。',
+    en: 'A sign-in token was used twice; every device using it was signed out. Please sign in again.',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用，请联系管理员。', en: 'This account is disabled. Contact an administrator.' },
+  FORBIDDEN: { status: 403, zh: '您没有权限执行此操作。', en: 'You are not allowed to do this.' },
+  NOT_FOUND: { status: 404, zh: '未找到相关内容。', en: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在。', en: 'No such endpoint.' },
+  PHONE_TAKEN: { status: 409, zh: '该手机号已注册，请直接登录。', en: 'This phone number is already registered. Please sign in.' },
+  ROLE_ALREADY_GRANTED: { status: 409, zh: '该用户已拥有此角色。', en: 'The user already holds this role.' },
+  ORGANISATION_NAME_TAKEN: { status: 409, zh: '同一城市已有同名机构。', en: 'An organisation with this name already exists in the city.' },
+  ROLE_NOT_FOR_ORGANISATION: {
+    status: 422,
+    zh: '该角色不能授予此类机构。',
+    en: 'This role cannot be held in that kind of organisation.',
+  },
+  CANNOT_REVOKE_OWN_ADMIN: {
+    status: 422,
+    zh: '不能撤销自己的管理员角色，请由其他管理员操作。',
+    en: 'You cannot revoke your own admin role; ask another admin.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型。', en: 'Unsupported content type.' },
+  REGION_NOT_IN_CITY: { status: 422, zh: '所选区县不属于该城市。', en: 'The district is not in that city.' },
+  USER_NOT_FOUND: { status: 422, zh: '未找到该手机号对应的用户，请先让对方注册。', en: 'No user has this phone number; ask them to register first.' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大。', en: 'The request is too large.' },
+  LOGIN_THROTTLED: {
+    status: 429,
+    zh: '登录失败次数过多，请 {minutes} 分钟后再试。',
+    en: 'Too many failed sign-ins. Try again in {minutes} minutes.',
+  },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试。', en: 'Too many requests. Please try again shortly.' },
+  INTERNAL: { status: 500, zh: '服务器出错了，请稍后再试。', en: 'Something went wrong on our side. Please try again later.' },
+  UNAVAILABLE: { status: 503, zh: '服务暂时不可用。', en: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type Locale = 'zh-CN' | 'en';
+
+/** The message for a code in a locale, with `{name}` placeholders filled from `params`. */
+export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
+  const template = locale === 'en' ? ERRORS[code].en : ERRORS[code].zh;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+}
