@@ -7,6 +7,6 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'seeds', 'tools'],
+    projects: ['packages/*', 'apps/*', 'tools'],
   },
 });

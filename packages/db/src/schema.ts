@@ -15,15 +15,26 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { ORGANISATION_KINDS, STAFF_ROLES } from '@sports/domain';
+import type { OrganisationKind, StaffRole } from '@sports/domain';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 };
 
-export const organisationKind = pgEnum('organisation_kind', ORGANISATION_KINDS);
-export const staffRole = pgEnum('staff_role', STAFF_ROLES);
+// The database may import domain types only (DESIGN §2); tools/enum-consistency.test.ts checks these
+// lists hold exactly the domain's values.
+export const organisationKind = pgEnum('organisation_kind', [
+  'bureau',
+  'operator',
+  'school',
+] as const satisfies readonly OrganisationKind[]);
+export const staffRole = pgEnum('staff_role', [
+  'bureau_admin',
+  'operator',
+  'school_admin',
+  'technician',
+] as const satisfies readonly StaffRole[]);
 export const regionLevel = pgEnum('region_level', ['city', 'district']);
 
 /** Cities and their districts. Codes are the national adcode where one exists, else a stable slug. */

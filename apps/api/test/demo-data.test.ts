@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, eq } from 'drizzle-orm';
+import { schema } from '@sports/db';
+import { DEMO_PASSWORD, DEMO_RESIDENT_COUNT, DEMO_STAFF, demoResidentPhone, loadDemoData } from '@sports/seeds';
+import { createTestApp, type TestApp } from './support/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  expect(await loadDemoData(t.database.db, { onlyIfEmpty: true })).toBe(true);
+});
+afterAll(() => t.close());
+
+const signIn = (phone: string) => t.http().post('/api/v1/auth/login').send({ phone, password: DEMO_PASSWORD });
+
+describe('the demo data', () => {
+  it.each(DEMO_STAFF.map((s) => [s.phone, s.roles[0]!.role] as const))(
+    'staff account %s signs in with the role %s',
+    async (phone, role) => {
+      const res = await signIn(phone);
+      expect(res.status).toBe(200);
+      expect(res.body.user.roles.map((r: { role: string }) => r.role)).toEqual([role]);
+    },
+  );
+
+  it('places the Zhengzhou admin in the Zhengzhou city bureau and the Ordos admin in Ordos', async () => {
+    const zz = await signIn('13900000001');
+    expect(zz.body.user.roles[0].organisation).toMatchObject({ name: '郑州市体育局', cityCode: '410100', districtCode: null });
+    const ordos = await signIn('13900000005');
+    expect(ordos.body.user.roles[0].organisation).toMatchObject({ name: '鄂尔多斯市体育局', cityCode: '150600' });
+  });
+
+  it('the technician works for the same company as the operator', async () => {
+    const operator = await signIn('13900000002');
+    const technician = await signIn('13900000004');
+    expect(technician.body.user.roles[0].organisation.id).toBe(operator.body.user.roles[0].organisation.id);
+  });
+
+  it(`has ${DEMO_RESIDENT_COUNT} residents, the first and the last of whom sign in with no staff role`, async () => {
+    for (const phone of [demoResidentPhone(1), demoResidentPhone(DEMO_RESIDENT_COUNT)]) {
+      const res = await signIn(phone);
+      expect(res.status).toBe(200);
+      expect(res.body.user.roles).toEqual([]);
+    }
+    const [residents] = await t.database.db
+      .select({ n: count() })
+      .from(schema.users)
+      .where(eq(schema.users.displayName, `居民${String(DEMO_RESIDENT_COUNT).padStart(3, '0')}`));
+    expect(residents!.n).toBe(1);
+  });
+
+  it('has both cities with every district of the shared data, and a bureau for each district', async () => {
+    const regions = await t.database.db.select().from(schema.regions);
+    expect(regions.filter((r) => r.level === 'city').map((r) => r.code).sort()).toEqual(['150600', '410100']);
+    expect(regions.filter((r) => r.cityCode === '410100' && r.level === 'district')).toHaveLength(16);
+    expect(regions.filter((r) => r.cityCode === '150600' && r.level === 'district')).toHaveLength(9);
+    const [bureaus] = await t.database.db
+      .select({ n: count() })
+      .from(schema.organisations)
+      .where(eq(schema.organisations.kind, 'bureau'));
+    expect(bureaus!.n).toBe(2 + 16 + 9);
+    const demoFlags = await t.database.db.selectDistinct({ isDemo: schema.organisations.isDemo }).from(schema.organisations);
+    expect(demoFlags).toEqual([{ isDemo: true }]);
+  });
+
+  it('is not loaded twice', async () => {
+    expect(await loadDemoData(t.database.db, { onlyIfEmpty: true })).toBe(false);
+    const [users] = await t.database.db.select({ n: count() }).from(schema.users);
+    expect(users!.n).toBe(DEMO_STAFF.length + DEMO_RESIDENT_COUNT);
+  });
+
+  it('refuses to run when NODE_ENV=production', async () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(loadDemoData(t.database.db, { onlyIfEmpty: false })).rejects.toThrow(/production/);
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+  });
+});
