@@ -3,6 +3,7 @@ import { hash, type Algorithm } from '@node-rs/argon2';
 import { schema, type Db, type Tx } from '@sports/db';
 import type { OrganisationKind, StaffRole } from '@sports/domain';
 import { regionSeeds } from './regions.ts';
+import { insertVenues } from './venues.ts';
 
 export const DEMO_PASSWORD = 'demo12345';
 export const ZHENGZHOU = '410100';
@@ -70,6 +71,11 @@ export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promis
     await tx.insert(schema.regions).values(regions).onConflictDoNothing();
     const orgIds = await insertOrganisations(tx, regions);
     await insertAccounts(tx, orgIds, passwordHash);
+    await insertVenues(tx, regions, orgIds, {
+      cityOperator: { [ZHENGZHOU]: 'zz-venues', [ORDOS]: 'ordos-venues' },
+      schoolByDistrict: { '410105': 'zz-school', '410102': 'zz-school-2', '150603': 'ordos-school' },
+      operatorByDistrict: { '410105': 'zz-jinshui-venues' },
+    });
   });
   return true;
 }

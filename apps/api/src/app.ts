@@ -5,7 +5,10 @@ import type { Database } from '@sports/db';
 import type { Config } from './config.ts';
 import authPlugin from './plugins/app/auth.ts';
 import dbPlugin from './plugins/app/db.ts';
+import clockPlugin from './plugins/app/clock.ts';
 import errorsPlugin from './plugins/app/errors.ts';
+import sweepsPlugin from './plugins/app/sweeps.ts';
+import uploadsPlugin from './plugins/app/uploads.ts';
 import cookiePlugin from './plugins/external/cookie.ts';
 import helmetPlugin from './plugins/external/helmet.ts';
 import rateLimitPlugin from './plugins/external/rate-limit.ts';
@@ -15,11 +18,15 @@ import authRoutes from './routes/api/v1/auth/index.ts';
 import meRoutes from './routes/api/v1/me/index.ts';
 import organisationRoutes from './routes/api/v1/organisations/index.ts';
 import regionRoutes from './routes/api/v1/regions/index.ts';
+import mapRoutes from './routes/api/v1/map/index.ts';
+import venueRoutes from './routes/api/v1/venues/index.ts';
 import healthRoutes from './routes/health.ts';
 
 export interface AppOptions {
   config: Config;
   database: Database;
+  /** Fixes the time for tests; the real clock otherwise. */
+  clock?: () => Date;
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -51,7 +58,7 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 /** The whole application: external plugins, then ours, then routes. Listening is server.ts's job. */
-export async function buildApp({ config, database }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, clock }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
@@ -64,7 +71,10 @@ export async function buildApp({ config, database }: AppOptions): Promise<Fastif
   await app.register(swaggerPlugin);
 
   await app.register(errorsPlugin);
+  await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
+  await app.register(uploadsPlugin, { dataDir: config.DATA_DIR, maxBytes: config.UPLOAD_MAX_BYTES });
+  await app.register(sweepsPlugin, { intervalMinutes: config.SWEEP_INTERVAL_MINUTES });
   await app.register(authPlugin, {
     secret: config.JWT_SECRET,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -86,6 +96,8 @@ export async function buildApp({ config, database }: AppOptions): Promise<Fastif
       await api.register(meRoutes, { prefix: '/me' });
       await api.register(organisationRoutes, { prefix: '/organisations' });
       await api.register(regionRoutes, { prefix: '/regions' });
+      await api.register(venueRoutes, { prefix: '/venues' });
+      await api.register(mapRoutes, { prefix: '/map' });
     },
     { prefix: '/api/v1' },
   );

@@ -36,6 +36,10 @@ const ConfigSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   /** Trust X-Forwarded-For from this many proxies in front of the server (0: none). */
   TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, default: 0 }),
+  /** Largest accepted upload (a photo), in bytes. */
+  UPLOAD_MAX_BYTES: Type.Integer({ minimum: 100_000, maximum: 50_000_000, default: 10_000_000 }),
+  /** Minutes between background sweeps (open-interval upkeep); 0 turns them off. */
+  SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
   /** The built web app; served with deep links when the folder exists. */
   WEB_DIST: Type.String({ default: path.join(repoRoot, 'apps/web/dist') }),
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { DEMO_PASSWORD, DEMO_RESIDENT_COUNT, DEMO_STAFF, demoResidentPhone, loadDemoData } from '@sports/seeds';
 import { createTestApp, type TestApp } from './support/app.ts';
@@ -61,6 +61,39 @@ describe('the demo data', () => {
     expect(bureaus!.n).toBe(2 + 16 + 9);
     const demoFlags = await t.database.db.selectDistinct({ isDemo: schema.organisations.isDemo }).from(schema.organisations);
     expect(demoFlags).toEqual([{ isDemo: true }]);
+  });
+
+  it('has at least 60 venues in each city, spread over its districts, every real one from the shared data', async () => {
+    const venues = await t.database.db.select().from(schema.venues);
+    for (const city of ['410100', '150600']) {
+      const inCity = venues.filter((v) => v.cityCode === city);
+      expect(inCity.length).toBeGreaterThanOrEqual(60);
+      const districts = new Set(inCity.map((v) => v.districtCode));
+      expect(districts.size).toBe(city === '410100' ? 16 : 9);
+    }
+    const real = venues.filter((v) => !v.isDemo);
+    expect(real).toHaveLength(24);
+    expect(real.map((v) => v.name)).toContain('郑州奥林匹克体育中心');
+    expect(venues.filter((v) => v.isDemo).every((v) => v.name.endsWith('（演示）'))).toBe(true);
+    // Placed near their district seat because the source has no coordinate: marked approximate.
+    expect(real.find((v) => v.name === '郑州市体育馆')!.locationApproximate).toBe(true);
+  });
+
+  it('gives every venue resources and hours, and the demo operator and school admin venues to manage', async () => {
+    const operator = await signIn('13900000002');
+    const managed = await t.http().get('/api/v1/venues?managed=true').set('authorization', `Bearer ${operator.body.accessToken}`);
+    expect(managed.body.total).toBeGreaterThan(5);
+    const schoolAdmin = await signIn('13900000003');
+    const school = await t.http().get('/api/v1/venues?managed=true').set('authorization', `Bearer ${schoolAdmin.body.accessToken}`);
+    expect(school.body.total).toBeGreaterThan(0);
+    expect(school.body.items.every((v: { kind: string }) => v.kind === 'school')).toBe(true);
+    const [withoutResources] = await t.database.db
+      .select({ n: count() })
+      .from(schema.venues)
+      .where(sql`not exists (select 1 from venue_resources r where r.venue_id = venues.id)`);
+    expect(withoutResources!.n).toBe(0);
+    const [withoutHours] = await t.database.db.select({ n: count() }).from(schema.venues).where(sql`weekly_hours = '{}'::jsonb`);
+    expect(withoutHours!.n).toBe(0);
   });
 
   it('is not loaded twice', async () => {

@@ -4,18 +4,35 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  date,
   doublePrecision,
   index,
   inet,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { OrganisationKind, StaffRole } from '@sports/domain';
+import type {
+  HolidayRule,
+  OrganisationKind,
+  PriceLevel,
+  ResourceMode,
+  ResourceStatus,
+  StaffRole,
+  TimeRange,
+  VenueKind,
+  WeeklySchedule,
+} from '@sports/domain';
+
+/** A range of instants, written and read as PostgreSQL's text form, e.g. `[2026-11-23 06:00+08,2026-11-23 12:00+08)`. */
+const tstzrange = customType<{ data: string; driverData: string }>({ dataType: () => 'tstzrange' });
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -179,5 +196,160 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_org_at_idx').on(t.organisationId, t.at),
     index('audit_log_actor_at_idx').on(t.actorId, t.at),
+  ],
+);
+
+// ——— Venue registry (issue 3) ———
+
+export const venueKind = pgEnum('venue_kind', [
+  'stadium',
+  'gym',
+  'community_center',
+  'park',
+  'fitness_path',
+  'school',
+] as const satisfies readonly VenueKind[]);
+export const priceLevel = pgEnum('price_level', ['free', 'low', 'paid'] as const satisfies readonly PriceLevel[]);
+export const holidayRule = pgEnum('holiday_rule', ['as_weekend', 'closed', 'as_usual'] as const satisfies readonly HolidayRule[]);
+export const resourceMode = pgEnum('resource_mode', ['exclusive', 'shared'] as const satisfies readonly ResourceMode[]);
+export const resourceStatus = pgEnum('resource_status', [
+  'active',
+  'out_of_service',
+  'retired',
+] as const satisfies readonly ResourceStatus[]);
+export const hoursExceptionKind = pgEnum('hours_exception_kind', ['closed', 'special']);
+
+/** A place residents can go: a stadium, a gym, a park with a fitness path, a school's grounds. */
+export const venues = pgTable(
+  'venues',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    kind: venueKind('kind').notNull(),
+    cityCode: text('city_code')
+      .notNull()
+      .references(() => regions.code),
+    districtCode: text('district_code')
+      .notNull()
+      .references(() => regions.code),
+    address: text('address').notNull().default(''),
+    /** WGS-84. */
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    /** The position is approximate (placed near the district seat, or from a low-confidence source). */
+    locationApproximate: boolean('location_approximate').notNull().default(false),
+    sports: text('sports').array().notNull().default(sql`'{}'::text[]`),
+    facilities: text('facilities').array().notNull().default(sql`'{}'::text[]`),
+    phone: text('phone'),
+    description: text('description').notNull().default(''),
+    priceLevel: priceLevel('price_level').notNull(),
+    isPublic: boolean('is_public').notNull().default(true),
+    isDemo: boolean('is_demo').notNull().default(false),
+    timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+    holidayRule: holidayRule('holiday_rule').notNull().default('as_usual'),
+    /** WeeklySchedule of the domain package: ISO weekday → local time ranges. */
+    weeklyHours: jsonb('weekly_hours').$type<WeeklySchedule>().notNull().default({}),
+    ...timestamps,
+  },
+  (t) => [
+    index('venues_city_district_idx').on(t.cityCode, t.districtCode),
+    index('venues_organisation_idx').on(t.organisationId),
+    index('venues_sports_idx').using('gin', t.sports),
+    index('venues_location_idx').using('gist', sql`point(${t.lng}, ${t.lat})`),
+    check('venues_lat_range', sql`${t.lat} between -90 and 90`),
+    check('venues_lng_range', sql`${t.lng} between -180 and 180`),
+  ],
+);
+
+/** A bookable unit inside a venue: a court, a pitch, a lane, a table, a field. */
+export const venueResources = pgTable(
+  'venue_resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    sport: text('sport').notNull(),
+    indoor: boolean('indoor').notNull().default(false),
+    mode: resourceMode('mode').notNull(),
+    /** Places per session for a shared resource; 1 for an exclusive one. */
+    capacity: integer('capacity').notNull().default(1),
+    status: resourceStatus('status').notNull().default('active'),
+    /** The resource's own week, replacing the venue's when set. */
+    weeklyHours: jsonb('weekly_hours').$type<WeeklySchedule>(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    index('venue_resources_venue_idx').on(t.venueId),
+    uniqueIndex('venue_resources_name_uq').on(t.venueId, t.name),
+    check('venue_resources_capacity', sql`(${t.mode} = 'exclusive' and ${t.capacity} = 1) or (${t.mode} = 'shared' and ${t.capacity} between 1 and 10000)`),
+  ],
+);
+
+/** A dated closure or special hours for a venue, or for one of its resources. */
+export const venueHoursExceptions = pgTable(
+  'venue_hours_exceptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id').references(() => venueResources.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    kind: hoursExceptionKind('kind').notNull(),
+    ranges: jsonb('ranges').$type<TimeRange[]>().notNull().default([]),
+    reason: text('reason').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    unique('venue_hours_exceptions_uq').on(t.venueId, t.resourceId, t.date).nullsNotDistinct(),
+    check('venue_hours_exceptions_ranges', sql`${t.kind} = 'closed' or jsonb_array_length(${t.ranges}) > 0`),
+  ],
+);
+
+/** Photos, re-encoded and stripped of metadata, with a thumbnail. Keys point into the upload store. */
+export const venuePhotos = pgTable(
+  'venue_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('venue_photos_venue_idx').on(t.venueId)],
+);
+
+/**
+ * When each venue is open, expanded from its rules by expandOpeningHours() for a rolling window, so
+ * "open now" is one indexed lookup over thousands of venues. Rewritten whenever a venue's hours
+ * change and extended by a sweep; the rules stay the only source of truth.
+ */
+export const venueOpenIntervals = pgTable(
+  'venue_open_intervals',
+  {
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    during: tstzrange('during').notNull(),
+  },
+  (t) => [
+    // "Is venue V open at T": one probe of (venue_id, during) — for a page of results.
+    index('venue_open_intervals_venue_during_idx').using('gist', t.venueId, t.during),
+    // "Which venues are open at T": one search over all intervals — for the open-now filter and the map.
+    index('venue_open_intervals_during_idx').using('gist', t.during),
   ],
 );

@@ -5,3 +5,19 @@ export { STAFF_ROLES, ORGANISATION_KINDS, ROLE_ORGANISATION_KIND, roleFitsOrgani
 export type { Role, StaffRole, OrganisationKind } from './roles.ts';
 export { grantReaches, canActOn } from './scope.ts';
 export type { OrganisationPlace, RoleGrant } from './scope.ts';
+export { SPORTS, VENUE_KINDS, FACILITIES, PRICE_LEVELS, RESOURCE_MODES, RESOURCE_STATUSES } from './catalogue.ts';
+export type { Sport, VenueKind, Facility, PriceLevel, ResourceMode, ResourceStatus } from './catalogue.ts';
+export { EARTH_RADIUS_METERS, haversineMeters } from './geo.ts';
+export type { LatLng } from './geo.ts';
+export { expandOpeningHours, isOpenAt, validateTimeRanges, localDate, addDays, weekdayOf } from './opening-hours.ts';
+export type {
+  Weekday,
+  TimeRange,
+  WeeklySchedule,
+  DatedException,
+  HolidayRule,
+  OpeningRules,
+  OpenInterval,
+} from './opening-hours.ts';
+export { chinaHolidayCalendar, plainCalendar } from './holiday-calendar.ts';
+export type { DayType, DayInfo, HolidayCalendar } from './holiday-calendar.ts';

@@ -1,8 +1,14 @@
 import type { ErrorCode } from '@sports/contracts';
 
+/** A field at fault, with the reason in each language. */
 export interface FieldProblem {
   field: string;
-  message: string;
+  zh: string;
+  en: string;
+}
+
+export function fieldProblem(field: string, zh: string, en: string): FieldProblem {
+  return { field, zh, en };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { schema, type Queryable } from '@sports/db';
 import { canActOn, type OrganisationPlace, type RoleGrant, type StaffRole } from '@sports/domain';
 import type { Actor } from './actor.ts';
@@ -56,7 +56,19 @@ export async function authorize(
   return target;
 }
 
-/** Whether the actor holds any of `roles` anywhere: the cheap check before listing what they reach. */
-export function holdsAnyRole(actor: Actor, roles: readonly StaffRole[]): boolean {
-  return actor.grants.some((g) => roles.includes(g.role));
+/**
+ * SQL over `organisations`: the rows any of `grants` reaches — the query form of grantReaches() in
+ * the domain, for listing what a person may manage.
+ */
+export function organisationsReachedBy(grants: readonly RoleGrant[]): SQL {
+  const o = schema.organisations;
+  if (grants.length === 0) return sql`false`;
+  return or(
+    ...grants.map((grant) => {
+      const home = grant.organisation;
+      if (grant.role !== 'bureau_admin' || home.kind !== 'bureau') return eq(o.id, home.id);
+      if (home.districtCode === null) return eq(o.cityCode, home.cityCode);
+      return or(eq(o.id, home.id), and(eq(o.cityCode, home.cityCode), eq(o.districtCode, home.districtCode)));
+    }),
+  )!;
 }

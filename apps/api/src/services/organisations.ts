@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import type {
   CreateOrganisationBody,
   GrantRoleBody,
@@ -9,11 +9,11 @@ import type {
   RoleAssignment,
 } from '@sports/contracts';
 import { schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
-import { maskPhone, roleFitsOrganisation, type RoleGrant } from '@sports/domain';
+import { maskPhone, roleFitsOrganisation } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { DomainError } from './errors.ts';
-import { authorize } from './grants.ts';
+import { DomainError, fieldProblem } from './errors.ts';
+import { authorize, organisationsReachedBy } from './grants.ts';
 
 const o = schema.organisations;
 
@@ -32,18 +32,10 @@ function toOrganisation(row: { createdAt: Date } & Omit<Organisation, 'createdAt
   return { ...row, createdAt: row.createdAt.toISOString() };
 }
 
-/** The SQL form of "organisations one grant reaches", mirroring grantReaches() in the domain. */
-function reachedBy(grant: RoleGrant): SQL {
-  const home = grant.organisation;
-  if (grant.role !== 'bureau_admin' || home.kind !== 'bureau') return eq(o.id, home.id);
-  if (home.districtCode === null) return eq(o.cityCode, home.cityCode);
-  return or(eq(o.id, home.id), and(eq(o.cityCode, home.cityCode), eq(o.districtCode, home.districtCode)))!;
-}
-
 /** Organisations the actor's staff roles reach, paginated. Residents without staff roles get 403. */
 export async function listOrganisations(db: Db, actor: Actor, query: OrganisationListQuery): Promise<Page<Organisation>> {
   if (actor.grants.length === 0) throw new DomainError('FORBIDDEN');
-  const filters: SQL[] = [or(...actor.grants.map(reachedBy))!];
+  const filters: SQL[] = [organisationsReachedBy(actor.grants)];
   if (query.kind) filters.push(eq(o.kind, query.kind));
   if (query.q) filters.push(ilike(o.name, `%${escapeLike(query.q)}%`));
   const where = and(...filters);
@@ -79,13 +71,13 @@ export async function createOrganisation(db: Db, actor: Actor, body: CreateOrgan
   return db.transaction(async (tx) => {
     const parent = await authorize(tx, actor, ['bureau_admin'], body.parentId);
     if (parent.kind !== 'bureau') {
-      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'parentId', message: 'must be a bureau' }]);
+      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('parentId', '上级机构必须是体育局', 'must be a bureau')]);
     }
     const districtCode = body.districtCode ?? parent.districtCode;
     if (parent.districtCode !== null && districtCode !== parent.districtCode) throw new DomainError('FORBIDDEN');
     if (body.kind === 'bureau' && districtCode === null) {
       throw new DomainError('VALIDATION_FAILED', {}, [
-        { field: 'districtCode', message: 'a new bureau is a district bureau and needs a district' },
+        fieldProblem('districtCode', '新建的体育局须为区县体育局，请选择区县', 'a new bureau is a district bureau and needs a district'),
       ]);
     }
     if (districtCode !== null) await assertDistrictInCity(tx, districtCode, parent.cityCode);

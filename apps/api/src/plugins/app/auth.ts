@@ -24,12 +24,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler: requires a valid access token and loads who is asking into `request.actor`. */
     authenticate(request: FastifyRequest): Promise<void>;
+    /** preHandler for public routes: like authenticate when a token is sent, else `request.actor` stays null. */
+    identify(request: FastifyRequest): Promise<void>;
     /** Signs an access token, sets the rotating refresh cookie, and returns the session body. */
     issueSession(reply: FastifyReply, signedIn: SignedIn): Promise<Session>;
     /** Removes the refresh cookie from the browser. */
     clearSession(reply: FastifyReply): void;
   }
   interface FastifyRequest {
+    /** Set by authenticate; null on public routes for someone not signed in. */
     actor: Actor;
   }
 }
@@ -63,6 +66,10 @@ export default fp<AuthPluginOptions>(
       if (!user) throw new DomainError('UNAUTHENTICATED');
       if (user.disabledAt) throw new DomainError('ACCOUNT_DISABLED');
       request.actor = { userId: payload.sub, grants: await loadGrants(fastify.db, payload.sub), requestId: request.id };
+    });
+
+    fastify.decorate('identify', async (request: FastifyRequest) => {
+      if (request.headers.authorization) await fastify.authenticate(request);
     });
 
     fastify.decorate('issueSession', async (reply: FastifyReply, signedIn: SignedIn): Promise<Session> => {

@@ -1,7 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from '@sports/contracts';
-import { DomainError, type FieldProblem } from '../../services/errors.ts';
+import { DomainError } from '../../services/errors.ts';
+
+interface FieldMessage {
+  field: string;
+  message: string;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,7 +42,7 @@ const FIELD_MESSAGES: Record<string, { zh: (p: Record<string, unknown>) => strin
 };
 
 /** Turns Ajv's findings into `{field, message}` pairs, one per field, in the caller's language. */
-function fieldProblems(issues: AjvIssue[], locale: Locale): FieldProblem[] {
+function fieldProblems(issues: AjvIssue[], locale: Locale): FieldMessage[] {
   const byField = new Map<string, string>();
   for (const issue of issues) {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
@@ -51,7 +56,7 @@ function fieldProblems(issues: AjvIssue[], locale: Locale): FieldProblem[] {
   return [...byField].map(([field, message]) => ({ field, message }));
 }
 
-function problem(request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldProblem[]): Problem {
+function problem(request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldMessage[]): Problem {
   const status = ERRORS[code].status;
   return {
     type: `urn:sports-platform:problem:${code}`,
@@ -106,7 +111,8 @@ export default fp(
       if (err instanceof DomainError) {
         const retryAfter = err.params.retryAfterSeconds;
         if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-        return send(reply, problem(request, err.code, errorMessage(err.code, locale, err.params), err.fields));
+        const fields = err.fields.map((f) => ({ field: f.field, message: locale === 'en' ? f.en : f.zh }));
+        return send(reply, problem(request, err.code, errorMessage(err.code, locale, err.params), fields));
       }
       if (err.validation) {
         const fields = fieldProblems(err.validation as AjvIssue[], locale);

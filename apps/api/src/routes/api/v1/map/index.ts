@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { VenueFeatureCollection, VenueFilters } from '@sports/contracts';
+import { venuesGeoJson } from '../../../../services/venues.ts';
+import { problems } from '../../../responses.ts';
+
+const mapRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/venues.geojson',
+    {
+      schema: {
+        tags: ['venues'],
+        summary: '体育地图 Public venues as GeoJSON (RFC 7946), same filters as the list',
+        querystring: VenueFilters,
+        response: { 200: VenueFeatureCollection, ...problems(400) },
+      },
+    },
+    async (request, reply) => {
+      const geojson = await venuesGeoJson(fastify.db, request.query, fastify.now());
+      // Already JSON text, written by the database; Fastify sends a string as it is.
+      return reply.type('application/geo+json').serializer((text) => text as string).send(geojson as never);
+    },
+  );
+};
+
+export default mapRoutes;

@@ -1,0 +1,144 @@
+/**
+ * The sports-map budgets of DESIGN §8 and issue 3, measured: 10 000 generated venues in a scratch
+ * database, then the map's three hot queries through the real app (in-process HTTP, no network):
+ *   bbox + sport list     p50 ≤ 10 ms
+ *   whole-city GeoJSON    p50 ≤ 50 ms
+ *   `near` distance sort  p50 ≤ 15 ms
+ * Runs on PostgreSQL when BENCH_DATABASE_URL is set (a scratch database is created and dropped),
+ * otherwise on the embedded PGlite. Prints figures; asserts nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, schema, type Database } from '@sports/db';
+import { regionSeeds } from '@sports/seeds';
+import { buildApp } from '../apps/api/src/app.ts';
+import { loadConfig } from '../apps/api/src/config.ts';
+import { extendOpenIntervals } from '../apps/api/src/services/open-intervals.ts';
+import { ms, percentiles } from './stats.ts';
+
+const VENUES = Number(process.env.BENCH_VENUES ?? 10_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
+const SPORTS = ['basketball', 'football', 'badminton', 'table_tennis', 'tennis', 'swimming', 'fitness', 'running'] as const;
+const KINDS = ['stadium', 'gym', 'community_center', 'park', 'fitness_path', 'school'] as const;
+
+async function scratchDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) {
+    const database = await openDatabase({});
+    return { database, drop: () => database.close() };
+  }
+  const name = `sports_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = await openDatabase({ url: target.toString(), poolSize: 10 });
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      if (process.env.BENCH_KEEP) console.log(`kept database ${name}`);
+      else await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A small deterministic generator, so every run measures the same data. */
+function generator(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+async function load(database: Database): Promise<void> {
+  const db = database.db;
+  const regions = regionSeeds();
+  await db.insert(schema.regions).values(regions);
+  const [owner] = await db
+    .insert(schema.organisations)
+    .values({ kind: 'bureau', name: '郑州市体育局', cityCode: '410100' })
+    .returning({ id: schema.organisations.id });
+  const districts = regions.filter((r) => r.level === 'district');
+  const random = generator(42);
+  const rows = Array.from({ length: VENUES }, (_, i) => {
+    const district = districts[i % districts.length]!;
+    const sports = SPORTS.filter(() => random() < 0.3);
+    return {
+      organisationId: owner!.id,
+      name: `基准场馆${i}`,
+      kind: KINDS[i % KINDS.length]!,
+      cityCode: district.cityCode,
+      districtCode: district.code,
+      lat: district.lat + (random() - 0.5) * 0.2,
+      lng: district.lng + (random() - 0.5) * 0.2,
+      sports: sports.length > 0 ? [...sports] : ['fitness'],
+      priceLevel: (['free', 'low', 'paid'] as const)[i % 3]!,
+      weeklyHours: { 1: [{ start: '06:00', end: '22:00' }], 2: [{ start: '06:00', end: '22:00' }], 3: [{ start: '06:00', end: '22:00' }], 4: [{ start: '06:00', end: '22:00' }], 5: [{ start: '06:00', end: '22:00' }], 6: [{ start: '08:00', end: '20:00' }], 7: [{ start: '08:00', end: '20:00' }] },
+    };
+  });
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(schema.venues).values(rows.slice(i, i + 1000));
+  await extendOpenIntervals(db, new Date());
+  if (database.driver === 'postgres') await db.execute('analyze');
+}
+
+async function main() {
+  const { database, drop } = await scratchDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sports-bench-'));
+  try {
+    await database.migrate();
+    const started = Date.now();
+    await load(database);
+    console.log(`${database.driver}: loaded ${VENUES} venues with their opening intervals in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const config = loadConfig(
+      { NODE_ENV: 'test', LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', RATE_LIMIT_PER_MINUTE: '10000000', SWEEP_INTERVAL_MINUTES: '0', DATA_DIR: dataDir },
+      false,
+    );
+    const app = await buildApp({ config, database });
+    const random = generator(7);
+    const queries: [string, () => string, number][] = [
+      [
+        'bbox + sport list (a 2 km × 2 km view)',
+        () => {
+          const lng = 113.55 + random() * 0.15;
+          const lat = 34.7 + random() * 0.1;
+          return `/api/v1/venues?bbox=${lng.toFixed(4)},${lat.toFixed(4)},${(lng + 0.022).toFixed(4)},${(lat + 0.018).toFixed(4)}&sport=basketball`;
+        },
+        10,
+      ],
+      ['bbox + sport GeoJSON (a 2 km × 2 km view)', () => `/api/v1/map/venues.geojson?bbox=113.6,34.74,113.622,34.758&sport=basketball`, 10],
+      ['whole-city GeoJSON (Zhengzhou)', () => '/api/v1/map/venues.geojson?city=410100', 50],
+      ['near sort, first page (Zhengzhou)', () => `/api/v1/venues?city=410100&near=${(34.7 + random() * 0.1).toFixed(4)},${(113.6 + random() * 0.1).toFixed(4)}`, 15],
+      ['open now + sport, first page', () => '/api/v1/venues?openNow=true&sport=tennis', 15],
+    ];
+    console.log(`${ROUNDS} requests each after 20 warm-up requests; server time measured in-process`);
+    for (const [label, url, budget] of queries) {
+      for (let i = 0; i < 20; i++) await app.inject(url());
+      const samples: number[] = [];
+      let features = 0;
+      for (let i = 0; i < ROUNDS; i++) {
+        const start = process.hrtime.bigint();
+        const res = await app.inject(url());
+        samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (res.statusCode !== 200) throw new Error(`${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+        const body = res.json() as { total?: number; features?: unknown[] };
+        features = body.total ?? body.features?.length ?? 0;
+      }
+      const p = percentiles(samples);
+      const verdict = p.p50 <= budget ? 'within' : 'OVER';
+      console.log(`${label.padEnd(42)} p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}  (${features} matches; budget p50 ≤ ${budget} ms: ${verdict})`);
+    }
+    await app.close();
+  } finally {
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
