@@ -65,7 +65,7 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmetPlugin);
+  await app.register(helmetPlugin, { mapTileUrl: config.MAP_TILE_URL });
   await app.register(cookiePlugin);
   await app.register(rateLimitPlugin, { perMinute: config.RATE_LIMIT_PER_MINUTE });
   await app.register(swaggerPlugin);
@@ -97,7 +97,10 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
       await api.register(organisationRoutes, { prefix: '/organisations' });
       await api.register(regionRoutes, { prefix: '/regions' });
       await api.register(venueRoutes, { prefix: '/venues' });
-      await api.register(mapRoutes, { prefix: '/map' });
+      await api.register(mapRoutes, {
+        prefix: '/map',
+        tiles: { url: config.MAP_TILE_URL, crs: config.MAP_TILE_CRS, attribution: config.MAP_TILE_ATTRIBUTION },
+      });
     },
     { prefix: '/api/v1' },
   );

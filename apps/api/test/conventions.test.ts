@@ -107,3 +107,16 @@ describe('when the database is gone', () => {
     await doomed.close();
   });
 });
+
+describe('map tile settings', () => {
+  it('tell the map page where tiles come from, and the CSP lets those images in', async () => {
+    const custom = await createTestApp({ MAP_TILE_URL: 'https://{s}.tiles.example.cn/{z}/{x}/{y}.png', MAP_TILE_CRS: 'gcj02' });
+    try {
+      const res = await custom.http().get('/api/v1/map/settings');
+      expect(res.body).toEqual({ url: 'https://{s}.tiles.example.cn/{z}/{x}/{y}.png', crs: 'gcj02', attribution: '© OpenStreetMap contributors' });
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' data: blob: https://*.tiles.example.cn");
+    } finally {
+      await custom.close();
+    }
+  });
+});

@@ -62,4 +62,5 @@ export {
   CreateResourceBody,
   UpdateResourceBody,
   VenueFeatureCollection,
+  MapSettings,
 } from './venues.ts';

@@ -291,3 +291,11 @@ export const VenueFeatureCollection = Type.Object({
   ),
 });
 export type VenueFeatureCollection = Static<typeof VenueFeatureCollection>;
+
+/** Where the map page gets its tiles; `crs: gcj02` means positions are converted before drawing. */
+export const MapSettings = Type.Object({
+  url: Type.String(),
+  crs: Type.Enum(['wgs84', 'gcj02']),
+  attribution: Type.String(),
+});
+export type MapSettings = Static<typeof MapSettings>;

@@ -1,9 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { VenueFeatureCollection, VenueFilters } from '@sports/contracts';
+import { MapSettings, VenueFeatureCollection, VenueFilters } from '@sports/contracts';
 import { venuesGeoJson } from '../../../../services/venues.ts';
 import { problems } from '../../../responses.ts';
 
-const mapRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+export interface MapRoutesOptions {
+  tiles: MapSettings;
+}
+
+const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (fastify, { tiles }) => {
+  fastify.get(
+    '/settings',
+    {
+      schema: {
+        tags: ['venues'],
+        summary: '地图设置 Tile source for the map page and the coordinate system of its tiles',
+        response: { 200: MapSettings },
+      },
+    },
+    async () => tiles,
+  );
+
   fastify.get(
     '/venues.geojson',
     {
