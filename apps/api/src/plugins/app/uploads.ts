@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -20,6 +21,7 @@ export interface UploadsPluginOptions {
 export default fp<UploadsPluginOptions>(
   async (fastify, opts) => {
     const root = path.join(opts.dataDir, 'uploads');
+    await mkdir(root, { recursive: true });
     fastify.decorate('uploads', localUploadStore(root));
     await fastify.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 5 } });
     await fastify.register(fastifyStatic, {

@@ -1,0 +1,10 @@
+import { ApiError } from '@/api/http.ts';
+
+/**
+ * The message to show for a refused or failed API call (the server's `detail`, in the UI language).
+ * Anything that is not an ApiError is a bug, not a refusal, and is thrown on.
+ */
+export function refusalMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  throw error;
+}
