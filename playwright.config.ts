@@ -7,7 +7,7 @@ import { defineConfig } from '@playwright/test';
  * Browser journeys against the real server (embedded database, seeded demo data) serving the built
  * web app. Build first: `pnpm build && npx playwright test`. Chromium is Debian's, never downloaded.
  */
-const PORT = 3390;
+const PORT = Number(process.env.E2E_PORT ?? 3390);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 if (!existsSync(path.resolve('apps/web/dist/index.html'))) {

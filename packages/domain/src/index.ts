@@ -9,7 +9,15 @@ export { SPORTS, VENUE_KINDS, FACILITIES, PRICE_LEVELS, RESOURCE_MODES, RESOURCE
 export type { Sport, VenueKind, Facility, PriceLevel, ResourceMode, ResourceStatus } from './catalogue.ts';
 export { EARTH_RADIUS_METERS, haversineMeters } from './geo.ts';
 export type { LatLng } from './geo.ts';
-export { expandOpeningHours, isOpenAt, validateTimeRanges, localDate, addDays, weekdayOf } from './opening-hours.ts';
+export {
+  expandOpeningHours,
+  isOpenAt,
+  validateTimeRanges,
+  localDate,
+  localTimeToInstant,
+  addDays,
+  weekdayOf,
+} from './opening-hours.ts';
 export type {
   Weekday,
   TimeRange,

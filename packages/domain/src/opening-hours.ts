@@ -208,6 +208,16 @@ export function localDate(at: Date, timeZone: string): string {
   return formatUtcDate(wallClockMs(at.getTime(), timeZone));
 }
 
+/**
+ * The instant a local date and 'HH:MM' name in `timeZone` (DST-safe as above): e.g. the moment a
+ * booking day is released.
+ */
+export function localTimeToInstant(date: string, time: string, timeZone: string): Date {
+  const minutes = minutesOf(time);
+  if (minutes === null) throw new RangeError(`Not a time HH:MM: '${time}'`);
+  return new Date(instantAtWallClock(utcMidnight(date) + minutes * MS_PER_MINUTE, timeZone));
+}
+
 // ─── Time ranges ──────────────────────────────────────────────────────────────────────────────────
 
 /** Minutes past midnight of 'HH:MM' ('24:00' is 1440), or null when it is not such a time. */
