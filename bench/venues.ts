@@ -97,7 +97,7 @@ async function main() {
     await load(database);
     console.log(`${database.driver}: loaded ${VENUES} venues with their opening intervals in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const config = loadConfig(
-      { NODE_ENV: 'test', LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', RATE_LIMIT_PER_MINUTE: '10000000', SWEEP_INTERVAL_MINUTES: '0', DATA_DIR: dataDir },
+      { NODE_ENV: 'test', LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', RATE_LIMIT_PER_MINUTE: '10000000', SWEEP_INTERVAL_MINUTES: '0', BOOKING_SWEEP_SECONDS: '0', DATA_DIR: dataDir },
       false,
     );
     const app = await buildApp({ config, database });

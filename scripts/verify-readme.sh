@@ -47,5 +47,6 @@ kill -- "-$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 
 echo "test: $test_cmd"
 bash -c "$test_cmd" > "$work/test.log" 2>&1 || { tail -60 "$work/test.log"; echo "the test command failed"; exit 1; }
-grep -E 'Tests +[0-9]+ passed' "$work/test.log"
+# The summary line, without colour codes: "Tests  N passed (N)".
+sed 's/\x1b\[[0-9;]*m//g' "$work/test.log" | grep -E '^ *Tests +[0-9]+ passed'
 echo "README commands verified"

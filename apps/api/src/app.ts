@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '@sports/db';
@@ -18,7 +18,11 @@ import authRoutes from './routes/api/v1/auth/index.ts';
 import meRoutes from './routes/api/v1/me/index.ts';
 import organisationRoutes from './routes/api/v1/organisations/index.ts';
 import regionRoutes from './routes/api/v1/regions/index.ts';
+import calendarRoutes from './routes/api/v1/calendar/index.ts';
+import cityRoutes from './routes/api/v1/cities/index.ts';
 import mapRoutes from './routes/api/v1/map/index.ts';
+import reservationRoutes, { checkInRoutes } from './routes/api/v1/reservations/index.ts';
+import venueBookingRoutes from './routes/api/v1/venues/bookings.ts';
 import venueRoutes from './routes/api/v1/venues/index.ts';
 import healthRoutes from './routes/health.ts';
 
@@ -60,6 +64,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
 /** The whole application: external plugins, then ours, then routes. Listening is server.ts's job. */
 export async function buildApp({ config, database, clock }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>();
+  // Entry QR codes are signed with a key derived from the token secret.
+  const secrets = { qrKey: createHmac('sha256', config.JWT_SECRET).update('reservation-qr').digest('hex') };
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -74,7 +80,10 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
   await app.register(uploadsPlugin, { dataDir: config.DATA_DIR, maxBytes: config.UPLOAD_MAX_BYTES });
-  await app.register(sweepsPlugin, { intervalMinutes: config.SWEEP_INTERVAL_MINUTES });
+  await app.register(sweepsPlugin, {
+    intervalMinutes: config.SWEEP_INTERVAL_MINUTES,
+    bookingSweepSeconds: config.BOOKING_SWEEP_SECONDS,
+  });
   await app.register(authPlugin, {
     secret: config.JWT_SECRET,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
@@ -97,6 +106,11 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
       await api.register(organisationRoutes, { prefix: '/organisations' });
       await api.register(regionRoutes, { prefix: '/regions' });
       await api.register(venueRoutes, { prefix: '/venues' });
+      await api.register(venueBookingRoutes, { prefix: '/venues' });
+      await api.register(reservationRoutes, { prefix: '/reservations', secrets });
+      await api.register(checkInRoutes, { prefix: '/check-ins', secrets });
+      await api.register(calendarRoutes, { prefix: '/calendar', secrets });
+      await api.register(cityRoutes, { prefix: '/cities' });
       await api.register(mapRoutes, {
         prefix: '/map',
         tiles: { url: config.MAP_TILE_URL, crs: config.MAP_TILE_CRS, attribution: config.MAP_TILE_ATTRIBUTION },

@@ -40,6 +40,8 @@ const ConfigSchema = Type.Object({
   UPLOAD_MAX_BYTES: Type.Integer({ minimum: 100_000, maximum: 50_000_000, default: 10_000_000 }),
   /** Minutes between background sweeps (open-interval upkeep); 0 turns them off. */
   SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
+  /** Seconds between booking sweeps (no-shows, reminders, completion); 0 turns them off. */
+  BOOKING_SWEEP_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
   /** Map tiles, `{z}/{x}/{y}` (and optional `{s}`) placeholders, in the coordinate system MAP_TILE_CRS. */
   MAP_TILE_URL: Type.String({ default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }),
   /** wgs84 for OpenStreetMap-style tiles; gcj02 for Chinese providers (positions converted when drawn). */

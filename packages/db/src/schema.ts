@@ -20,9 +20,11 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type {
+  BookingSettings,
   HolidayRule,
   OrganisationKind,
   PriceLevel,
+  ResidentRules,
   ResourceMode,
   ResourceStatus,
   StaffRole,
@@ -107,6 +109,8 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
     locale: text('locale').notNull().default('zh-CN'),
+    /** Secret of the person's private calendar feed URL; null until they ask for one. */
+    calendarToken: text('calendar_token').unique(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     ...timestamps,
   },
@@ -252,6 +256,8 @@ export const venues = pgTable(
     holidayRule: holidayRule('holiday_rule').notNull().default('as_usual'),
     /** WeeklySchedule of the domain package: ISO weekday → local time ranges. */
     weeklyHours: jsonb('weekly_hours').$type<WeeklySchedule>().notNull().default({}),
+    /** Booking settings for the venue's resources (slot length, window, prices…), over the platform defaults. */
+    bookingSettings: jsonb('booking_settings').$type<Partial<BookingSettings>>().notNull().default({}),
     ...timestamps,
   },
   (t) => [
@@ -281,6 +287,8 @@ export const venueResources = pgTable(
     status: resourceStatus('status').notNull().default('active'),
     /** The resource's own week, replacing the venue's when set. */
     weeklyHours: jsonb('weekly_hours').$type<WeeklySchedule>(),
+    /** The resource's own booking settings, over its venue's. */
+    bookingSettings: jsonb('booking_settings').$type<Partial<BookingSettings>>(),
     sortOrder: integer('sort_order').notNull().default(0),
     ...timestamps,
   },
@@ -352,4 +360,108 @@ export const venueOpenIntervals = pgTable(
     // "Which venues are open at T": one search over all intervals — for the open-now filter and the map.
     index('venue_open_intervals_during_idx').using('gist', t.during),
   ],
+);
+
+// ——— Court booking (issue 4) ———
+
+export const reservationKind = pgEnum('reservation_kind', ['booking', 'block', 'series']);
+export const reservationStatus = pgEnum('reservation_status', ['confirmed', 'checked_in', 'completed', 'cancelled', 'no_show']);
+export const paymentStatus = pgEnum('payment_status', ['unpaid', 'paid_on_site', 'waived', 'refunded']);
+
+/** The bureau's rules for residents of a city, across all its venues. */
+export const cityBookingRules = pgTable('city_booking_rules', {
+  cityCode: text('city_code')
+    .primaryKey()
+    .references(() => regions.code),
+  rules: jsonb('rules').$type<ResidentRules>().notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A court held for a time: a resident's booking, an operator's block (maintenance, an event) or one
+ * date of a club's recurring booking. No two active ones of a resource overlap: an exclusion
+ * constraint (custom migration) makes it impossible, whatever the application does.
+ */
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Short code shown to the resident and typed at the gate when the QR cannot be scanned. */
+    code: text('code').notNull(),
+    kind: reservationKind('kind').notNull().default('booking'),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => venueResources.id),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id),
+    /** The resident (bookings), or the holder of a recurring booking; null for a block. */
+    userId: uuid('user_id').references(() => users.id),
+    during: tstzrange('during').notNull(),
+    status: reservationStatus('status').notNull().default('confirmed'),
+    sport: text('sport').notNull(),
+    priceFen: integer('price_fen').notNull().default(0),
+    paymentStatus: paymentStatus('payment_status').notNull().default('unpaid'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    seriesId: uuid('series_id'),
+    /** A block's reason, or a recurring booking's holder and purpose. */
+    note: text('note').notNull().default(''),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    cancelledBy: uuid('cancelled_by').references(() => users.id),
+    cancelReason: text('cancel_reason'),
+    /** Cancelled by the venue or its closure: never counts against the resident. */
+    cancelledWithoutPenalty: boolean('cancelled_without_penalty').notNull().default(false),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    checkedInBy: uuid('checked_in_by').references(() => users.id),
+    reminderSentAt: timestamp('reminder_sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('reservations_code_uq').on(t.code),
+    uniqueIndex('reservations_idempotency_uq').on(t.userId, t.idempotencyKey),
+    index('reservations_user_start_idx').on(t.userId, sql`lower(${t.during})`),
+    index('reservations_venue_start_idx').on(t.venueId, sql`lower(${t.during})`),
+    index('reservations_status_start_idx').on(t.status, sql`lower(${t.during})`),
+    check('reservations_price_nonnegative', sql`${t.priceFen} >= 0`),
+    check('reservations_booking_has_user', sql`${t.kind} = 'block' or ${t.userId} is not null`),
+  ],
+);
+
+/** A resident may not book in a city until `until` (no-shows). */
+export const bookingSuspensions = pgTable(
+  'booking_suspensions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    cityCode: text('city_code')
+      .notNull()
+      .references(() => regions.code),
+    until: timestamp('until', { withTimezone: true }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('booking_suspensions_user_idx').on(t.userId, t.cityCode, t.until)],
+);
+
+/** The in-app inbox: what the platform told a person, and whether they have read it. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    data: jsonb('data').notNull().default({}),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
 );

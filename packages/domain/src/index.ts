@@ -29,3 +29,31 @@ export type {
 } from './opening-hours.ts';
 export { chinaHolidayCalendar, plainCalendar } from './holiday-calendar.ts';
 export type { DayType, DayInfo, HolidayCalendar } from './holiday-calendar.ts';
+export {
+  SLOT_LENGTHS,
+  DEFAULT_BOOKING_SETTINGS,
+  DEFAULT_RESIDENT_RULES,
+  CHECK_IN_OPENS_MINUTES,
+  CHECK_IN_CLOSES_MINUTES,
+  expandSlots,
+  dayKindOf,
+  localTimeOf,
+  slotPriceFen,
+  releaseInstant,
+  timeState,
+  checkRequestedSpan,
+  canCancelFree,
+  checkInWindow,
+  withinCheckInWindow,
+  suspensionAfterNoShows,
+} from './booking.ts';
+export type {
+  SlotLength,
+  DayKind,
+  PriceBand,
+  BookingSettings,
+  ResidentRules,
+  Slot,
+  SlotState,
+  BookingRefusal,
+} from './booking.ts';

@@ -29,6 +29,7 @@ export async function createTestApp(
       WEB_DIST: '/nonexistent',
       RATE_LIMIT_PER_MINUTE: '100000',
       SWEEP_INTERVAL_MINUTES: '0',
+      BOOKING_SWEEP_SECONDS: '0',
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sports-test-data-')),
       ...overrides,
     },

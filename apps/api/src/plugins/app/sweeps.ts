@@ -1,18 +1,39 @@
 import fp from 'fastify-plugin';
+import { runBookingSweep } from '../../services/booking-sweeps.ts';
+import { loggingSmsSender } from '../../services/notifications.ts';
 import { extendOpenIntervals } from '../../services/open-intervals.ts';
 
 export interface SweepsPluginOptions {
-  /** 0 turns the sweeps off (tests run them by hand). */
+  /** Opening-interval upkeep; 0 turns it off (tests run sweeps by hand). */
   intervalMinutes: number;
+  /** No-shows, reminders, completion; 0 turns it off. */
+  bookingSweepSeconds: number;
 }
 
 /**
  * Background upkeep that must not depend on anyone calling the API: keeps the materialised opening
- * intervals a fortnight ahead. Each sweep takes a Postgres advisory lock, so with several instances
- * exactly one does the work.
+ * intervals a fortnight ahead, and runs the booking sweep. Each sweep takes a Postgres advisory
+ * lock, so with several instances exactly one does the work.
  */
 export default fp<SweepsPluginOptions>(
   async (fastify, opts) => {
+    const sms = loggingSmsSender((entry, message) => fastify.log.info(entry, message));
+    let bookingTimer: NodeJS.Timeout | undefined;
+    if (opts.bookingSweepSeconds > 0) {
+      const sweepBookings = async () => {
+        try {
+          const report = await runBookingSweep(fastify.db, sms, fastify.now());
+          if (report && report.noShows + report.reminded + report.completed > 0) fastify.log.info(report, 'booking sweep');
+        } catch (err) {
+          fastify.log.error({ err }, 'booking sweep failed');
+        }
+      };
+      fastify.addHook('onReady', async () => {
+        bookingTimer = setInterval(sweepBookings, opts.bookingSweepSeconds * 1000);
+        bookingTimer.unref();
+      });
+      fastify.addHook('onClose', async () => clearInterval(bookingTimer));
+    }
     if (opts.intervalMinutes <= 0) return;
     const run = async () => {
       try {

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Me } from '@sports/contracts';
+import { Type } from 'typebox';
+import { BookingStanding, Me, Notification, StandingQuery, Uuid } from '@sports/contracts';
 import { getMe } from '../../../../services/accounts.ts';
+import { listNotifications, markNotificationRead } from '../../../../services/notifications.ts';
+import { bookingStanding } from '../../../../services/standing.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -16,6 +19,42 @@ const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => getMe(fastify.db, request.actor.userId),
+  );
+
+  fastify.get(
+    '/booking-standing',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: ['bookings'],
+        summary: '我的预约资格 Suspension (why, until when), the city rules, my calendar feed URL',
+        security: bearer,
+        querystring: StandingQuery,
+        response: { 200: BookingStanding, ...problems(400, 401) },
+      },
+    },
+    async (request) => bookingStanding(fastify.db, request.actor.userId, request.query.city, fastify.now()),
+  );
+
+  fastify.get(
+    '/notifications',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags: ['auth'], summary: '消息 My inbox, newest first', security: bearer, response: { 200: Type.Array(Notification), ...problems(401) } },
+    },
+    async (request) => listNotifications(fastify.db, request.actor.userId),
+  );
+
+  fastify.post(
+    '/notifications/:id/read',
+    {
+      onRequest: fastify.authenticate,
+      schema: { tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401) } },
+    },
+    async (request, reply) => {
+      await markNotificationRead(fastify.db, request.actor.userId, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 };
 

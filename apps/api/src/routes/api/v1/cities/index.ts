@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CityParams, ResidentRules } from '@sports/contracts';
+import { residentRules } from '../../../../services/booking-rules.ts';
+import { setResidentRules } from '../../../../services/venue-bookings.ts';
+import { bearer, problems } from '../../../responses.ts';
+
+/** The city-wide rules for residents' bookings, set by the city bureau. */
+const cityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/:city/booking-rules',
+    { schema: { tags: ['bookings'], params: CityParams, response: { 200: ResidentRules, ...problems(400) } } },
+    async (request) => residentRules(fastify.db, request.params.city),
+  );
+  fastify.put(
+    '/:city/booking-rules',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: ['bookings'],
+        security: bearer,
+        summary: '居民预约规则 Set the city’s resident rules (city bureau admin)',
+        params: CityParams,
+        body: ResidentRules,
+        response: { 200: ResidentRules, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => setResidentRules(fastify.db, request.actor, request.params.city, request.body),
+  );
+};
+
+export default cityRoutes;

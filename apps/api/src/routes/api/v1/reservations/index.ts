@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  CancelBody,
+  CheckInBody,
+  CreateReservationBody,
+  IdempotencyHeaders,
+  MyReservationsQuery,
+  Page,
+  Reservation,
+  ReservationParams,
+} from '@sports/contracts';
+import { calendar, reservationEvent } from '../../../../services/icalendar.ts';
+import * as reservations from '../../../../services/reservations.ts';
+import { bearer, problems } from '../../../responses.ts';
+
+export interface ReservationRoutesOptions {
+  secrets: reservations.ReservationSecrets;
+}
+
+/** Booking a court, my bookings, cancelling, and the gate's check-in. */
+const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = async (fastify, { secrets }) => {
+  fastify.addHook('onRequest', fastify.authenticate);
+  const tags = ['bookings'];
+
+  fastify.post(
+    '/',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: '预约场地 Book whole consecutive slots of a court (Idempotency-Key required)',
+        headers: IdempotencyHeaders,
+        body: CreateReservationBody,
+        response: { 201: Reservation, ...problems(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { reservation } = await reservations.reserve(
+        fastify.db,
+        secrets,
+        request.actor,
+        request.body,
+        request.headers['idempotency-key'],
+        fastify.now(),
+      );
+      // A replay answers exactly as the first request did.
+      return reply.status(201).send(reservation);
+    },
+  );
+
+  fastify.get(
+    '/',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: '我的预约 My bookings, upcoming or past',
+        querystring: MyReservationsQuery,
+        response: { 200: Page(Reservation), ...problems(400, 401) },
+      },
+    },
+    async (request) => reservations.listMyReservations(fastify.db, secrets, request.actor, request.query, fastify.now()),
+  );
+
+  fastify.get(
+    '/:id.ics',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: '加入日历 One booking as iCalendar (RFC 5545)',
+        params: ReservationParams,
+        response: { 200: Type.String(), ...problems(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const reservation = await reservations.getReservation(fastify.db, secrets, request.actor, request.params.id);
+      const body = calendar([reservationEvent(reservation, request.hostname, fastify.now())], reservation.venue.name);
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', `attachment; filename="booking-${reservation.code}.ics"`)
+        .send(body);
+    },
+  );
+
+  fastify.get(
+    '/:id',
+    {
+      schema: { tags, security: bearer, params: ReservationParams, response: { 200: Reservation, ...problems(400, 401, 404) } },
+    },
+    async (request) => reservations.getReservation(fastify.db, secrets, request.actor, request.params.id),
+  );
+
+  fastify.post(
+    '/:id/cancel',
+    {
+      schema: {
+        tags,
+        security: bearer,
+        summary: '取消预约 Cancel: free before the deadline; venue staff cancel with a reason',
+        params: ReservationParams,
+        body: Type.Optional(CancelBody),
+        response: { 200: Reservation, ...problems(400, 401, 404, 409, 422) },
+      },
+    },
+    async (request) =>
+      reservations.cancelReservation(fastify.db, secrets, request.actor, request.params.id, request.body?.reason, fastify.now()),
+  );
+};
+
+/** POST /check-ins: the gate scans the QR or types the code. */
+export const checkInRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = async (fastify, { secrets }) => {
+  fastify.post(
+    '/',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: ['bookings'],
+        security: bearer,
+        summary: '签到 Check a visitor in (30 min before to 15 min after the start)',
+        body: CheckInBody,
+        response: { 200: Reservation, ...problems(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => reservations.checkIn(fastify.db, secrets, request.actor, request.body.code, fastify.now()),
+  );
+};
+
+export default reservationRoutes;

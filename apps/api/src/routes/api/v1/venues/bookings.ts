@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  Availability,
+  AvailabilityQuery,
+  BlockResult,
+  BookingSettings,
+  CreateBlockBody,
+  CreateSeriesBody,
+  DayGrid,
+  DayGridQuery,
+  ResourceParams,
+  SeriesResult,
+  VenueParams,
+} from '@sports/contracts';
+import { availability } from '../../../../services/reservations.ts';
+import * as venueBookings from '../../../../services/venue-bookings.ts';
+import { bearer, problems } from '../../../responses.ts';
+
+/** A venue's booking side: public availability; the operator's day grid, blocks, series and settings. */
+const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const tags = ['bookings'];
+  fastify.get(
+    '/:id/availability',
+    {
+      schema: {
+        tags,
+        summary: '可预约时段 Slots per court for 1–14 days; never says who booked',
+        params: VenueParams,
+        querystring: AvailabilityQuery,
+        response: { 200: Availability, ...problems(400, 404) },
+      },
+    },
+    async (request) => availability(fastify.db, request.params.id, request.query.date, request.query.days, fastify.now()),
+  );
+
+  const staff = { onRequest: fastify.authenticate };
+  fastify.get(
+    '/:id/bookings',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '场地日视图 Every court and booking of one day (venue staff)',
+        params: VenueParams,
+        querystring: DayGridQuery,
+        response: { 200: DayGrid, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => venueBookings.dayGrid(fastify.db, request.actor, request.params.id, request.query.date),
+  );
+
+  fastify.post(
+    '/:id/blocks',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '锁定场地 Block courts for maintenance or an event; bookings in the way are cancelled without penalty',
+        params: VenueParams,
+        body: CreateBlockBody,
+        response: { 201: BlockResult, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await venueBookings.blockTime(fastify.db, request.actor, request.params.id, request.body, fastify.now())),
+  );
+
+  fastify.post(
+    '/:id/series',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '固定场 A club’s weekly booking for a term; conflicts are listed',
+        params: VenueParams,
+        body: CreateSeriesBody,
+        response: { 200: SeriesResult, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => venueBookings.createSeries(fastify.db, request.actor, request.params.id, request.body),
+  );
+
+  fastify.put(
+    '/:id/booking-settings',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '预约规则 Venue-wide booking settings',
+        params: VenueParams,
+        body: BookingSettings,
+        response: { 200: BookingSettings, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => venueBookings.setVenueBookingSettings(fastify.db, request.actor, request.params.id, request.body),
+  );
+
+  fastify.put(
+    '/:id/resources/:resourceId/booking-settings',
+    {
+      ...staff,
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'A court’s own booking settings (null: use the venue’s)',
+        params: ResourceParams,
+        body: Type.Union([BookingSettings, Type.Null()]),
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await venueBookings.setResourceBookingSettings(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default venueBookingRoutes;

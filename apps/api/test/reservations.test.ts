@@ -1,0 +1,511 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { and, count, eq } from 'drizzle-orm';
+import { schema } from '@sports/db';
+import { runBookingSweep } from '../src/services/booking-sweeps.ts';
+import { createTestApp, type TestApp } from './support/app.ts';
+import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
+
+/** Tuesday 2026-11-24 10:00 in Zhengzhou; tests that move the clock get it back after. */
+const TUESDAY_10AM = new Date('2026-11-24T10:00:00+08:00');
+let now = TUESDAY_10AM;
+afterEach(() => {
+  now = TUESDAY_10AM;
+});
+let t: TestApp;
+let orgs: Awaited<ReturnType<typeof insertCityFixture>>;
+const ids = {} as Record<'venue' | 'court1' | 'court2' | 'court3' | 'lateCourt' | 'otherVenue' | 'otherCourt', string>;
+const people = {} as Record<'operator' | 'otherOperator' | 'alice' | 'bob' | 'carol' | 'dave', { id: string; phone: string; token: string }>;
+const sent: string[] = [];
+
+const week = (ranges: { start: string; end: string }[]) => Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, ranges]));
+const at = (local: string) => new Date(`${local}+08:00`).toISOString();
+let keyCounter = 0;
+const key = () => `test-key-${Date.now()}-${++keyCounter}`;
+
+function book(who: { token: string }, resourceId: string, start: string, end: string, idempotencyKey = key()) {
+  return t
+    .http()
+    .post('/api/v1/reservations')
+    .set('authorization', who.token)
+    .set('idempotency-key', idempotencyKey)
+    .send({ resourceId, start: at(start), end: at(end) });
+}
+
+async function person(roles: { role: 'operator'; organisationId: string }[] = []) {
+  const user = await insertUser(t.database.db, roles);
+  return { ...user, token: `Bearer ${t.app.jwt.sign({ sub: user.id })}` };
+}
+
+beforeAll(async () => {
+  t = await createTestApp({}, () => now);
+  const db = t.database.db;
+  orgs = await insertCityFixture(db);
+  const venueValues = {
+    kind: 'gym' as const,
+    cityCode: ZHENGZHOU,
+    districtCode: JINSHUI,
+    lat: 34.78,
+    lng: 113.66,
+    priceLevel: 'paid' as const,
+    holidayRule: 'closed' as const,
+  };
+  const [venue] = await db
+    .insert(schema.venues)
+    .values({
+      ...venueValues,
+      name: '金水羽毛球馆',
+      organisationId: orgs.venueCo.id,
+      weeklyHours: week([{ start: '08:00', end: '12:00' }, { start: '14:00', end: '22:00' }]),
+      bookingSettings: {
+        slotMinutes: 60,
+        maxSlots: 2,
+        windowDays: 7,
+        releaseTime: '12:00',
+        cancelHours: 2,
+        defaultPriceFen: 3000,
+        bands: [
+          { days: 'weekday', start: '08:00', end: '12:00', priceFen: 0 },
+          { days: 'weekday', start: '18:00', end: '22:00', priceFen: 5000 },
+          { days: 'weekend', start: '08:00', end: '22:00', priceFen: 6000 },
+        ],
+      },
+    })
+    .returning();
+  ids.venue = venue!.id;
+  const courts = await db
+    .insert(schema.venueResources)
+    .values([
+      { venueId: venue!.id, name: '1号场', sport: 'badminton', mode: 'exclusive', indoor: true, sortOrder: 1 },
+      { venueId: venue!.id, name: '2号场', sport: 'badminton', mode: 'exclusive', indoor: true, sortOrder: 2 },
+      { venueId: venue!.id, name: '3号场', sport: 'basketball', mode: 'exclusive', indoor: true, sortOrder: 3 },
+      { venueId: venue!.id, name: '夜场', sport: 'badminton', mode: 'exclusive', indoor: true, sortOrder: 4, weeklyHours: week([{ start: '20:00', end: '24:00' }]) },
+    ])
+    .returning({ id: schema.venueResources.id });
+  [ids.court1, ids.court2, ids.court3, ids.lateCourt] = courts.map((c) => c.id) as [string, string, string, string];
+  const [other] = await db
+    .insert(schema.venues)
+    .values({ ...venueValues, name: '甲中学体育馆', organisationId: orgs.schoolX.id, weeklyHours: week([{ start: '08:00', end: '22:00' }]) })
+    .returning();
+  ids.otherVenue = other!.id;
+  const [otherCourt] = await db
+    .insert(schema.venueResources)
+    .values({ venueId: other!.id, name: 'A场', sport: 'badminton', mode: 'exclusive' })
+    .returning({ id: schema.venueResources.id });
+  ids.otherCourt = otherCourt!.id;
+
+  people.operator = await person([{ role: 'operator', organisationId: orgs.venueCo.id }]);
+  const schoolAdmin = await insertUser(db, [{ role: 'school_admin' as never, organisationId: orgs.schoolX.id }]);
+  people.otherOperator = { ...schoolAdmin, token: `Bearer ${t.app.jwt.sign({ sub: schoolAdmin.id })}` };
+  for (const name of ['alice', 'bob', 'carol', 'dave'] as const) people[name] = await person();
+});
+afterAll(() => t.close());
+
+describe('two residents, one court, one hour', () => {
+  it('of 200 simultaneous requests exactly one books it; 199 are told SLOT_TAKEN; nothing fails', async () => {
+    const db = t.database.db;
+    const racers = await db
+      .insert(schema.users)
+      .values(
+        Array.from({ length: 200 }, (_, i) => ({
+          phone: `136${String(i).padStart(8, '0')}`,
+          displayName: `并发${i}`,
+          passwordHash: 'x',
+        })),
+      )
+      .returning({ id: schema.users.id });
+    const results = await Promise.all(
+      racers.map((racer) =>
+        t
+          .http()
+          .post('/api/v1/reservations')
+          .set('authorization', `Bearer ${t.app.jwt.sign({ sub: racer.id })}`)
+          .set('idempotency-key', key())
+          .send({ resourceId: ids.court2, start: at('2026-11-25T19:00:00'), end: at('2026-11-25T20:00:00') }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'SLOT_TAKEN')).toBe(true);
+    const [held] = await db
+      .select({ n: count() })
+      .from(schema.reservations)
+      .where(and(eq(schema.reservations.resourceId, ids.court2), eq(schema.reservations.status, 'confirmed')));
+    expect(held!.n).toBe(1);
+  });
+
+  it('an overlapping span (19:30–20:30 over 19:00–20:00) is refused by the database even past the app', async () => {
+    const db = t.database.db;
+    await expect(
+      db.insert(schema.reservations).values({
+        code: 'OVERLAP1',
+        resourceId: ids.court2,
+        venueId: ids.venue,
+        userId: people.dave.id,
+        during: `[${at('2026-11-25T19:30:00')},${at('2026-11-25T20:30:00')})`,
+        sport: 'badminton',
+      }),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23P01' }) });
+  });
+});
+
+describe('booking a court', () => {
+  it('confirms with a code, the price in fen, the deadlines and a signed QR', async () => {
+    const res = await book(people.alice, ids.court1, '2026-11-25T19:00:00', '2026-11-25T21:00:00');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'confirmed',
+      priceFen: 10000,
+      start: at('2026-11-25T19:00:00'),
+      cancelDeadline: at('2026-11-25T17:00:00'),
+      checkInOpens: at('2026-11-25T18:30:00'),
+      checkInCloses: at('2026-11-25T19:15:00'),
+      venue: { name: '金水羽毛球馆' },
+      resource: { name: '1号场' },
+    });
+    expect(res.body.code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
+    expect(res.body.qr).toMatch(new RegExp(`^SPR1\\.${res.body.code}\\.[\\w-]{22}$`));
+  });
+
+  it('a free weekday morning slot costs nothing', async () => {
+    const res = await book(people.bob, ids.court3, '2026-11-25T09:00:00', '2026-11-25T10:00:00');
+    expect(res.status).toBe(201);
+    expect(res.body.priceFen).toBe(0);
+  });
+
+  it('the same Idempotency-Key with the same body returns the same booking; with another body it is refused', async () => {
+    const k = key();
+    const first = await book(people.carol, ids.court3, '2026-11-26T08:00:00', '2026-11-26T09:00:00', k);
+    const again = await book(people.carol, ids.court3, '2026-11-26T08:00:00', '2026-11-26T09:00:00', k);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    const other = await book(people.carol, ids.court3, '2026-11-26T10:00:00', '2026-11-26T11:00:00', k);
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const [n] = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.userId, people.carol.id));
+    expect(n!.n).toBe(1);
+  });
+
+  it('a double tap (two requests with one key at once) books once', async () => {
+    const k = key();
+    const [a, b] = await Promise.all([
+      book(people.dave, ids.court3, '2026-11-27T08:00:00', '2026-11-27T09:00:00', k),
+      book(people.dave, ids.court3, '2026-11-27T08:00:00', '2026-11-27T09:00:00', k),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).toBe(b.body.id);
+  });
+
+  it('a request without an Idempotency-Key is bad input', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/reservations')
+      .set('authorization', people.alice.token)
+      .send({ resourceId: ids.court1, start: at('2026-11-28T08:00:00'), end: at('2026-11-28T09:00:00') });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].field).toBe('idempotency-key');
+  });
+});
+
+describe('every refusal has its code and a message a resident understands', () => {
+  it('INVALID_DURATION: half a slot, or more than two slots', async () => {
+    const half = await book(people.bob, ids.court1, '2026-11-26T14:00:00', '2026-11-26T14:30:00');
+    expect(half.body.code).toBe('INVALID_DURATION');
+    expect(half.body.detail).toBe('预约时长须为 60 分钟的整数倍，1 至 2 个时段。');
+    expect((await book(people.bob, ids.court1, '2026-11-26T14:00:00', '2026-11-26T17:00:00')).body.code).toBe('INVALID_DURATION');
+  });
+
+  it('OUTSIDE_OPENING_HOURS: across the lunch closure, or off the slot grid', async () => {
+    expect((await book(people.bob, ids.court1, '2026-11-26T11:00:00', '2026-11-26T13:00:00')).body.code).toBe('OUTSIDE_OPENING_HOURS');
+    expect((await book(people.bob, ids.court1, '2026-11-26T14:30:00', '2026-11-26T15:30:00')).body.code).toBe('OUTSIDE_OPENING_HOURS');
+  });
+
+  it('BOOKING_WINDOW_CLOSED: day D opens at 12:00 seven days before, to the minute; past slots never', async () => {
+    now = new Date('2026-11-24T11:59:00+08:00');
+    const early = await book(people.bob, ids.court1, '2026-12-01T08:00:00', '2026-12-01T09:00:00');
+    expect(early.status).toBe(422);
+    expect(early.body.code).toBe('BOOKING_WINDOW_CLOSED');
+    now = new Date('2026-11-24T12:00:00+08:00');
+    const onTime = await book(people.bob, ids.court1, '2026-12-01T08:00:00', '2026-12-01T09:00:00');
+    expect(onTime.status).toBe(201);
+    expect((await book(people.bob, ids.court1, '2026-11-24T09:00:00', '2026-11-24T10:00:00')).body.code).toBe('BOOKING_WINDOW_CLOSED');
+  });
+
+  it('midnight: the late court books 23:00–24:00, ending at the next day’s midnight', async () => {
+    const res = await book(people.dave, ids.lateCourt, '2026-11-25T23:00:00', '2026-11-26T00:00:00');
+    expect(res.status).toBe(201);
+    expect(res.body.end).toBe(at('2026-11-26T00:00:00'));
+    expect((await book(people.dave, ids.lateCourt, '2026-11-26T00:00:00', '2026-11-26T01:00:00')).body.code).toBe('OUTSIDE_OPENING_HOURS');
+  });
+
+  it('a holiday under the rule “closed” has no slots: National Day', async () => {
+    now = new Date('2026-09-24T12:00:00+08:00');
+    const nationalDay = await book(people.carol, ids.court1, '2026-10-01T09:00:00', '2026-10-01T10:00:00');
+    expect(nationalDay.status).toBe(422);
+    expect(nationalDay.body.code).toBe('OUTSIDE_OPENING_HOURS');
+  });
+
+  it('QUOTA_EXCEEDED: more than two hours of one sport on one day', async () => {
+    // Alice already holds 19:00–21:00 badminton on the 25th.
+    const res = await book(people.alice, ids.court2, '2026-11-25T14:00:00', '2026-11-25T15:00:00');
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('QUOTA_EXCEEDED');
+    expect(res.body.detail).toContain('同一运动每天最多 2 小时');
+    // Basketball the same day is another sport.
+    expect((await book(people.alice, ids.court3, '2026-11-25T14:00:00', '2026-11-25T15:00:00')).status).toBe(201);
+  });
+
+  it('QUOTA_EXCEEDED: a fourth upcoming booking across the city', async () => {
+    expect((await book(people.alice, ids.court1, '2026-11-27T14:00:00', '2026-11-27T15:00:00')).status).toBe(201);
+    const res = await book(people.alice, ids.court1, '2026-11-28T14:00:00', '2026-11-28T15:00:00');
+    expect(res.body.code).toBe('QUOTA_EXCEEDED');
+    expect(res.body.detail).toContain('最多同时持有 3 个');
+  });
+
+  it('RESOURCE_OUT_OF_SERVICE: a court under repair cannot be booked and shows so', async () => {
+    await t.database.db.update(schema.venueResources).set({ status: 'out_of_service' }).where(eq(schema.venueResources.id, ids.otherCourt));
+    const res = await book(people.bob, ids.otherCourt, '2026-11-26T09:00:00', '2026-11-26T10:00:00');
+    expect(res.body.code).toBe('RESOURCE_OUT_OF_SERVICE');
+    const availability = await t.http().get(`/api/v1/venues/${ids.otherVenue}/availability?date=2026-11-26`);
+    expect(new Set(availability.body.resources[0].slots.map((s: { status: string }) => s.status))).toEqual(new Set(['out_of_service']));
+    await t.database.db.update(schema.venueResources).set({ status: 'active' }).where(eq(schema.venueResources.id, ids.otherCourt));
+  });
+});
+
+describe('availability', () => {
+  it('shows each court’s slots with status and price, and never who booked', async () => {
+    const res = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-25&days=2`);
+    expect(res.status).toBe(200);
+    const court1 = res.body.resources.find((r: { id: string }) => r.id === ids.court1);
+    const at19 = court1.slots.find((s: { start: string }) => s.start === at('2026-11-25T19:00:00'));
+    expect(at19).toEqual({ start: at('2026-11-25T19:00:00'), end: at('2026-11-25T20:00:00'), status: 'booked', priceFen: 5000 });
+    const at9 = court1.slots.find((s: { start: string }) => s.start === at('2026-11-25T09:00:00'));
+    expect(at9).toMatchObject({ status: 'free', priceFen: 0 });
+    expect(court1.slots.filter((s: { start: string }) => s.start.startsWith('2026-11-25')).length + court1.slots.filter((s: { start: string }) => s.start.startsWith('2026-11-26')).length).toBe(24);
+    expect(JSON.stringify(res.body)).not.toMatch(/userId|phone|displayName|code/);
+  });
+
+  it('today’s started slots are past; slots beyond the release are not yet released', async () => {
+    const res = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-24&days=8`);
+    const slots = res.body.resources.find((r: { id: string }) => r.id === ids.court3).slots;
+    expect(slots.find((s: { start: string }) => s.start === at('2026-11-24T09:00:00')).status).toBe('past');
+    expect(slots.find((s: { start: string }) => s.start === at('2026-12-01T09:00:00')).status).toBe('not_yet_released');
+  });
+
+  it('refuses more than 14 days and bad dates with the field named', async () => {
+    expect((await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-25&days=15`)).body.errors[0].field).toBe('days');
+    expect((await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-13-01`)).body.errors[0].field).toBe('date');
+  });
+});
+
+describe('my bookings, privacy and cancelling', () => {
+  it('a resident lists their upcoming bookings and cannot see or cancel another’s', async () => {
+    const mine = await t.http().get('/api/v1/reservations?when=upcoming').set('authorization', people.alice.token);
+    expect(mine.body.total).toBe(3);
+    const aliceBooking = mine.body.items[0];
+    await t.http().get(`/api/v1/reservations/${aliceBooking.id}`).set('authorization', people.bob.token).expect(404);
+    await t.http().post(`/api/v1/reservations/${aliceBooking.id}/cancel`).set('authorization', people.bob.token).send({}).expect(404);
+  });
+
+  it('free cancellation until two hours before; then CANCELLATION_DEADLINE_PASSED', async () => {
+    const booking = await book(people.bob, ids.court2, '2026-11-24T14:00:00', '2026-11-24T15:00:00');
+    expect(booking.status).toBe(201);
+    now = new Date('2026-11-24T12:00:01+08:00');
+    const late = await t.http().post(`/api/v1/reservations/${booking.body.id}/cancel`).set('authorization', people.bob.token).send({});
+    expect(late.status).toBe(422);
+    expect(late.body.code).toBe('CANCELLATION_DEADLINE_PASSED');
+    now = new Date('2026-11-24T12:00:00+08:00');
+    const inTime = await t.http().post(`/api/v1/reservations/${booking.body.id}/cancel`).set('authorization', people.bob.token).send({});
+    expect(inTime.status).toBe(200);
+    expect(inTime.body.status).toBe('cancelled');
+    const again = await t.http().post(`/api/v1/reservations/${booking.body.id}/cancel`).set('authorization', people.bob.token).send({});
+    expect(again.body.code).toBe('NOT_CANCELLABLE');
+    // The slot is free again.
+    expect((await book(people.carol, ids.court2, '2026-11-24T14:00:00', '2026-11-24T15:00:00')).status).toBe(201);
+  });
+
+  it('the operator cancels with a reason, without penalty, and the resident is told', async () => {
+    const booking = await book(people.dave, ids.court1, '2026-11-26T15:00:00', '2026-11-26T16:00:00');
+    const noReason = await t.http().post(`/api/v1/reservations/${booking.body.id}/cancel`).set('authorization', people.operator.token).send({});
+    expect(noReason.body.code).toBe('REASON_REQUIRED');
+    const res = await t
+      .http()
+      .post(`/api/v1/reservations/${booking.body.id}/cancel`)
+      .set('authorization', people.operator.token)
+      .send({ reason: '灯光检修' });
+    expect(res.status).toBe(200);
+    expect(res.body.cancelReason).toBe('灯光检修');
+    const inbox = await t.http().get('/api/v1/me/notifications').set('authorization', people.dave.token);
+    expect(inbox.body[0]).toMatchObject({ kind: 'reservation.cancelled_by_venue' });
+    expect(inbox.body[0].body).toContain('灯光检修');
+    expect(inbox.body[0].body).toContain('不计违约');
+  });
+
+  it('another venue’s staff cannot cancel it', async () => {
+    const booking = await book(people.dave, ids.court1, '2026-11-26T16:00:00', '2026-11-26T17:00:00');
+    const res = await t
+      .http()
+      .post(`/api/v1/reservations/${booking.body.id}/cancel`)
+      .set('authorization', people.otherOperator.token)
+      .send({ reason: '越权' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('checking in at the gate', () => {
+  it('only from 30 minutes before to 15 after, by QR or typed code; a forged QR is refused', async () => {
+    const grace = await person();
+    const booking = await book(grace, ids.court1, '2026-11-25T15:00:00', '2026-11-25T16:00:00');
+    expect(booking.status).toBe(201);
+    const checkIn = (code: string) => t.http().post('/api/v1/check-ins').set('authorization', people.operator.token).send({ code });
+    now = new Date('2026-11-25T14:29:59+08:00');
+    expect((await checkIn(booking.body.qr)).body.code).toBe('CHECK_IN_WINDOW');
+    now = new Date('2026-11-25T14:30:00+08:00');
+    const forged = `SPR1.${booking.body.code}.AAAAAAAAAAAAAAAAAAAAAA`;
+    expect((await checkIn(forged)).status).toBe(404);
+    const other = await t.http().post('/api/v1/check-ins').set('authorization', people.otherOperator.token).send({ code: booking.body.code });
+    expect(other.status).toBe(403);
+    const ok = await checkIn(booking.body.qr);
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('checked_in');
+    expect((await checkIn(booking.body.code)).body.code).toBe('ALREADY_CHECKED_IN');
+  });
+
+  it('typed in lower case, the short code still works; after 15 minutes it does not', async () => {
+    const henry = await person();
+    const booking = await book(henry, ids.court3, '2026-11-28T09:00:00', '2026-11-28T10:00:00');
+    expect(booking.status).toBe(201);
+    now = new Date('2026-11-28T09:15:01+08:00');
+    const late = await t.http().post('/api/v1/check-ins').set('authorization', people.operator.token).send({ code: booking.body.code });
+    expect(late.body.code).toBe('CHECK_IN_WINDOW');
+    now = new Date('2026-11-28T09:15:00+08:00');
+    const ok = await t
+      .http()
+      .post('/api/v1/check-ins')
+      .set('authorization', people.operator.token)
+      .send({ code: (booking.body.code as string).toLowerCase() });
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe('no-shows and suspension', () => {
+  it('three no-shows in 60 days suspend booking for 30 days; the resident sees why and until when', async () => {
+    const db = t.database.db;
+    const eve = await person();
+    const starts = ['2026-11-03T09:00:00', '2026-11-10T09:00:00', '2026-11-17T09:00:00'];
+    for (const [i, start] of starts.entries()) {
+      await db.insert(schema.reservations).values({
+        code: `NOSHOW${i}X`,
+        resourceId: ids.court3,
+        venueId: ids.venue,
+        userId: eve.id,
+        during: `[${at(start)},${new Date(new Date(at(start)).getTime() + 3_600_000).toISOString()})`,
+        sport: 'basketball',
+      });
+    }
+    const report = await runBookingSweep(db, { send: async (phone, text) => void sent.push(`${phone}:${text}`) }, now);
+    expect(report!.noShows).toBeGreaterThanOrEqual(3);
+    expect(report!.suspended).toBeGreaterThanOrEqual(1);
+    const standing = await t.http().get(`/api/v1/me/booking-standing?city=${ZHENGZHOU}`).set('authorization', eve.token);
+    expect(standing.body.suspendedUntil).toBe(new Date(now.getTime() + 30 * 86_400_000).toISOString());
+    expect(standing.body.suspensionReason).toContain('3 次预约未到场');
+    expect(standing.body.noShowsInWindow).toBe(3);
+    const refused = await book(eve, ids.court3, '2026-11-29T09:00:00', '2026-11-29T10:00:00');
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('SUSPENDED');
+    expect(refused.body.detail).toContain('2026年12月24日');
+    const inbox = await t.http().get('/api/v1/me/notifications').set('authorization', eve.token);
+    expect(inbox.body.map((n: { kind: string }) => n.kind)).toContain('booking.suspended');
+  });
+
+  it('a booking cancelled by the venue never counts, and the sweep reminds two hours ahead', async () => {
+    const db = t.database.db;
+    const frank = await person();
+    now = new Date('2026-11-24T12:30:00+08:00');
+    const soon = await book(frank, ids.court1, '2026-11-24T14:00:00', '2026-11-24T15:00:00');
+    expect(soon.status).toBe(201);
+    const report = await runBookingSweep(db, { send: async (phone, text) => void sent.push(`${phone}:${text}`) }, now);
+    expect(report!.reminded).toBeGreaterThanOrEqual(1);
+    expect(sent.some((s) => s.startsWith(frank.phone) && s.includes(soon.body.code))).toBe(true);
+  });
+});
+
+describe('calendar', () => {
+  it('a booking as iCalendar with Asia/Shanghai times and a VTIMEZONE', async () => {
+    const mine = await t.http().get('/api/v1/reservations').set('authorization', people.alice.token);
+    const booking = mine.body.items.find((b: { start: string }) => b.start === at('2026-11-25T19:00:00'));
+    const res = await t.http().get(`/api/v1/reservations/${booking.id}.ics`).set('authorization', people.alice.token);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/calendar/);
+    expect(res.text).toContain('DTSTART;TZID=Asia/Shanghai:20261125T190000\r\n');
+    expect(res.text).toContain('DTEND;TZID=Asia/Shanghai:20261125T210000\r\n');
+    expect(res.text).toContain('BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai');
+    expect(res.text).toContain(`UID:${booking.id}@`);
+    await t.http().get(`/api/v1/reservations/${booking.id}.ics`).set('authorization', people.bob.token).expect(404);
+  });
+
+  it('a private feed URL lists my upcoming bookings without signing in; a wrong token is 404', async () => {
+    const standing = await t.http().get(`/api/v1/me/booking-standing?city=${ZHENGZHOU}`).set('authorization', people.alice.token);
+    const feed = await t.http().get(standing.body.calendarFeedPath);
+    expect(feed.status).toBe(200);
+    expect(feed.text.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+    await t.http().get('/api/v1/calendar/not-the-right-token-at-all.ics').expect(404);
+  });
+});
+
+describe('the operator console', () => {
+  it('the day grid shows every court and booking, with holders masked; other venues’ staff are refused', async () => {
+    const res = await t.http().get(`/api/v1/venues/${ids.venue}/bookings?date=2026-11-25`).set('authorization', people.operator.token);
+    expect(res.status).toBe(200);
+    expect(res.body.resources).toHaveLength(4);
+    const alice = res.body.bookings.find((b: { start: string; resourceId: string }) => b.start === at('2026-11-25T19:00:00') && b.resourceId === ids.court1);
+    expect(alice.holder.phoneMasked).toBe(`${people.alice.phone.slice(0, 3)}****${people.alice.phone.slice(7)}`);
+    expect(JSON.stringify(res.body)).not.toContain(people.alice.phone);
+    await t.http().get(`/api/v1/venues/${ids.venue}/bookings?date=2026-11-25`).set('authorization', people.otherOperator.token).expect(403);
+    await t.http().get(`/api/v1/venues/${ids.venue}/bookings?date=2026-11-25`).set('authorization', people.bob.token).expect(403);
+  });
+
+  it('blocking a court cancels the bookings in the way without penalty and tells their holders', async () => {
+    const before = await book(people.bob, ids.court2, '2026-11-27T19:00:00', '2026-11-27T20:00:00');
+    expect(before.status).toBe(201);
+    const res = await t
+      .http()
+      .post(`/api/v1/venues/${ids.venue}/blocks`)
+      .set('authorization', people.operator.token)
+      .send({ resourceIds: [ids.court2], start: at('2026-11-27T18:00:00'), end: at('2026-11-27T22:00:00'), reason: '地板维护' });
+    expect(res.status).toBe(201);
+    expect(res.body.cancelled.map((c: { id: string }) => c.id)).toEqual([before.body.id]);
+    const inbox = await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token);
+    expect(inbox.body[0].body).toContain('地板维护');
+    const availability = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-27`);
+    const court2 = availability.body.resources.find((r: { id: string }) => r.id === ids.court2);
+    expect(court2.slots.find((s: { start: string }) => s.start === at('2026-11-27T19:00:00')).status).toBe('closed');
+    expect((await book(people.carol, ids.court2, '2026-11-27T20:00:00', '2026-11-27T21:00:00')).body.code).toBe('SLOT_TAKEN');
+    const [row] = await t.database.db.select().from(schema.reservations).where(eq(schema.reservations.id, before.body.id));
+    expect(row!.cancelledWithoutPenalty).toBe(true);
+  });
+
+  it('a club’s weekly booking lists its conflicts instead of skipping them silently', async () => {
+    const body = {
+      resourceId: ids.court1,
+      weekday: 3,
+      startTime: '19:00',
+      endTime: '21:00',
+      fromDate: '2026-11-25',
+      toDate: '2026-12-16',
+      holderPhone: people.dave.phone,
+      note: '金水羽毛球俱乐部周三训练',
+    };
+    const preview = await t.http().post(`/api/v1/venues/${ids.venue}/series`).set('authorization', people.operator.token).send({ ...body, dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.body.seriesId).toBeNull();
+    // Alice holds 19:00–21:00 on Wednesday the 25th.
+    expect(preview.body.conflicts).toEqual([expect.objectContaining({ date: '2026-11-25', reason: 'taken' })]);
+    expect(preview.body.created.map((c: { date: string }) => c.date)).toEqual(['2026-12-02', '2026-12-09', '2026-12-16']);
+    const res = await t.http().post(`/api/v1/venues/${ids.venue}/series`).set('authorization', people.operator.token).send(body);
+    expect(res.body.created).toHaveLength(3);
+    const [rows] = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.seriesId, res.body.seriesId));
+    expect(rows!.n).toBe(3);
+  });
+});
