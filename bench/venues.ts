@@ -7,46 +7,21 @@
  * Runs on PostgreSQL when BENCH_DATABASE_URL is set (a scratch database is created and dropped),
  * otherwise on the embedded PGlite. Prints figures; asserts nothing.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { openDatabase, schema, type Database } from '@sports/db';
+import { schema, type Database } from '@sports/db';
 import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
 import { extendOpenIntervals } from '../apps/api/src/services/open-intervals.ts';
+import { scratchDatabase } from './scratch.ts';
 import { ms, percentiles } from './stats.ts';
 
 const VENUES = Number(process.env.BENCH_VENUES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SPORTS = ['basketball', 'football', 'badminton', 'table_tennis', 'tennis', 'swimming', 'fitness', 'running'] as const;
 const KINDS = ['stadium', 'gym', 'community_center', 'park', 'fitness_path', 'school'] as const;
-
-async function scratchDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const database = await openDatabase({});
-    return { database, drop: () => database.close() };
-  }
-  const name = `sports_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const database = await openDatabase({ url: target.toString(), poolSize: 10 });
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      if (process.env.BENCH_KEEP) console.log(`kept database ${name}`);
-      else await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 /** A small deterministic generator, so every run measures the same data. */
 function generator(seed: number) {

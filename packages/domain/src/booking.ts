@@ -105,11 +105,28 @@ function minutesOf(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** Local 'HH:MM' of an instant in a zone. */
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+const localTimes = new Map<string, string>();
+
+/**
+ * Local 'HH:MM' of an instant in a zone. Formatting is the slow part of pricing a grid, and every
+ * court of a venue starts its slots at the same instants, so answers are remembered (bounded).
+ */
 export function localTimeOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const key = `${at.getTime()}|${timeZone}`;
+  const known = localTimes.get(key);
+  if (known) return known;
+  let formatter = timeFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('hour')}:${get('minute')}`;
+  const time = `${get('hour')}:${get('minute')}`;
+  if (localTimes.size >= 50_000) localTimes.clear();
+  localTimes.set(key, time);
+  return time;
 }
 
 /** The price of one slot: the first band for its kind of day whose range holds the slot's start. */
@@ -125,9 +142,18 @@ export function slotPriceFen(
   return band?.priceFen ?? settings.defaultPriceFen;
 }
 
-/** When day `date`'s slots are released: `releaseTime` local, `windowDays` days before. */
+const releaseCache = new Map<string, Date>();
+
+/** When day `date`'s slots are released: `releaseTime` local, `windowDays` days before. Pure, so remembered. */
 export function releaseInstant(date: string, settings: Pick<BookingSettings, 'windowDays' | 'releaseTime'>, timeZone: string): Date {
-  return localTimeToInstant(addDays(date, -settings.windowDays), settings.releaseTime, timeZone);
+  const key = `${date}|${settings.windowDays}|${settings.releaseTime}|${timeZone}`;
+  let instant = releaseCache.get(key);
+  if (!instant) {
+    if (releaseCache.size >= 20_000) releaseCache.clear();
+    instant = localTimeToInstant(addDays(date, -settings.windowDays), settings.releaseTime, timeZone);
+    releaseCache.set(key, instant);
+  }
+  return instant;
 }
 
 export type SlotState = 'free' | 'booked' | 'closed' | 'out_of_service' | 'not_yet_released' | 'past';

@@ -42,12 +42,31 @@ export const plainCalendar: HolidayCalendar = { dayInfo: plainDayInfo };
  * weekdays and weekends.
  */
 export const chinaHolidayCalendar: HolidayCalendar = {
-  dayInfo(date) {
-    const plain = plainDayInfo(date);
-    // A festival day is named 'National Day,国庆节,3'; any other day just 'Monday'.
-    const detail = chineseDays.getDayDetail(processLocalNoon(date));
-    const festival = detail.name.split(',')[1];
-    if (festival === undefined) return plain;
-    return { type: detail.work ? 'makeup_workday' : 'holiday', name: festival };
-  },
+  dayInfo: memoiseByDate(chinaDayInfo),
 };
+
+/**
+ * A date's answer never changes, and a booking grid asks about the same few dates thousands of
+ * times: remember the answers (bounded, so a long-running server does not grow without end).
+ */
+function memoiseByDate(lookup: (date: string) => DayInfo): (date: string) => DayInfo {
+  const cache = new Map<string, DayInfo>();
+  return (date) => {
+    let info = cache.get(date);
+    if (!info) {
+      if (cache.size >= 5000) cache.clear();
+      info = lookup(date);
+      cache.set(date, info);
+    }
+    return info;
+  };
+}
+
+/** China's official calendar for one date: a festival day is named 'National Day,国庆节,3', any other just 'Monday'. */
+function chinaDayInfo(date: string): DayInfo {
+  const plain = plainDayInfo(date);
+  const detail = chineseDays.getDayDetail(processLocalNoon(date));
+  const festival = detail.name.split(',')[1];
+  if (festival === undefined) return plain;
+  return { type: detail.work ? 'makeup_workday' : 'holiday', name: festival };
+}

@@ -17,7 +17,7 @@ import {
 } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { effectiveSettings, endOf, rangeText, residentRules, resourceSlots, startOf } from './booking-rules.ts';
+import { effectiveSettings, endOf, rangeText, residentRules, resourceSlots, startOf, venueSlots } from './booking-rules.ts';
 import { DomainError } from './errors.ts';
 import { authorize, findOrganisationPlace } from './grants.ts';
 import { notify } from './notifications.ts';
@@ -203,10 +203,11 @@ export async function availability(db: Db, venueId: string, date: string, days: 
           ),
         )
     : [];
+  const slotsByResource = await venueSlots(db, venue, resources, date, days);
   const out: Availability['resources'] = [];
   for (const resource of resources) {
     const settings = effectiveSettings(venue, resource);
-    const slots = await resourceSlots(db, venue, resource, settings, date, days);
+    const slots = slotsByResource.get(resource.id)!;
     const mine = taken.filter((t) => t.resourceId === resource.id);
     out.push({
       id: resource.id,
@@ -287,7 +288,7 @@ export async function reserve(
       const settings = effectiveSettings(venue, resource);
 
       const date = localDate(start, venue.timeZone);
-      const slots = await resourceSlots(tx, venue, resource, settings, date, 1);
+      const slots = await resourceSlots(tx, venue, resource, date, 1);
       const span = checkRequestedSpan(start, end, slots, settings, venue.timeZone, now);
       if (!span.ok) {
         throw new DomainError(span.reason, { slotMinutes: settings.slotMinutes, minSlots: settings.minSlots, maxSlots: settings.maxSlots });

@@ -5,7 +5,7 @@ import { EXCLUSION_VIOLATION, schema, sqlState, type Db, type Queryable } from '
 import { addDays, localTimeToInstant, maskPhone, weekdayOf } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { effectiveSettings, endOf, rangeText, resourceSlots, startOf } from './booking-rules.ts';
+import { endOf, rangeText, resourceSlots, startOf } from './booking-rules.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize } from './grants.ts';
 import { notify } from './notifications.ts';
@@ -177,7 +177,6 @@ export async function createSeries(db: Db, actor: Actor, venueId: string, body: 
     if (!resource) throw new DomainError('NOT_FOUND');
     const [holder] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, body.holderPhone));
     if (!holder) throw new DomainError('USER_NOT_FOUND');
-    const settings = effectiveSettings(venue, resource);
     const seriesId = body.dryRun ? null : randomUUID();
     const result: SeriesResult = { seriesId, created: [], conflicts: [] };
     for (let date = body.fromDate; date <= body.toDate; date = addDays(date, 1)) {
@@ -189,7 +188,7 @@ export async function createSeries(db: Db, actor: Actor, venueId: string, body: 
         result.conflicts.push({ ...entry, reason: 'out_of_service' });
         continue;
       }
-      const slots = await resourceSlots(tx, venue, resource, settings, date, 1);
+      const slots = await resourceSlots(tx, venue, resource, date, 1);
       const open = slots.some((s) => s.start <= start) && slots.some((s) => s.end >= end) && coveredByOpenSlots(slots, start, end);
       if (!open) {
         result.conflicts.push({ ...entry, reason: 'closed' });

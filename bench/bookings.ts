@@ -1,0 +1,236 @@
+/**
+ * The booking budgets of DESIGN §8 and issue 4, measured on one venue of 20 courts:
+ *   availability, 20 courts × 7 days: server time p50 ≤ 5 ms; p99 ≤ 25 ms at 100 connections
+ *   booking throughput ≥ 50 % of a bare Fastify route doing one INSERT into the same table
+ *   500 simultaneous attempts at one slot: exactly 1 success, 499 SLOT_TAKEN, 0 errors
+ * Everything runs on loopback against the real app listening on a port; the baseline is measured in
+ * the same run, on the same database. Prints figures; asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { schema, type Database } from '@sports/db';
+import { addDays, localDate } from '@sports/domain';
+import { regionSeeds } from '@sports/seeds';
+import { buildApp } from '../apps/api/src/app.ts';
+import { loadConfig } from '../apps/api/src/config.ts';
+import { scratchDatabase } from './scratch.ts';
+import { ms, percentiles } from './stats.ts';
+
+const COURTS = 20;
+const USERS = 3000;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+// BENCH_ONLY=availability-server-time stops after the first measurement (for quick iterations).
+
+async function load(database: Database) {
+  const db = database.db;
+  await db.insert(schema.regions).values(regionSeeds());
+  const [bureau] = await db.insert(schema.organisations).values({ kind: 'bureau', name: '郑州市体育局', cityCode: '410100' }).returning();
+  const [org] = await db
+    .insert(schema.organisations)
+    .values({ kind: 'operator', name: '基准公司', cityCode: '410100', parentId: bureau!.id })
+    .returning();
+  const everyDay = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '08:00', end: '22:00' }]]));
+  const [venue] = await db
+    .insert(schema.venues)
+    .values({
+      organisationId: org!.id,
+      name: '基准羽毛球馆',
+      kind: 'gym',
+      cityCode: '410100',
+      districtCode: '410105',
+      lat: 34.78,
+      lng: 113.66,
+      priceLevel: 'paid',
+      weeklyHours: everyDay,
+      bookingSettings: {
+        slotMinutes: 60,
+        maxSlots: 2,
+        windowDays: 30,
+        releaseTime: '00:00',
+        defaultPriceFen: 3000,
+        bands: [{ days: 'weekend', start: '08:00', end: '22:00', priceFen: 6000 }],
+      },
+    })
+    .returning();
+  const courts = await db
+    .insert(schema.venueResources)
+    .values(Array.from({ length: COURTS }, (_, i) => ({ venueId: venue!.id, name: `${i + 1}号场`, sport: 'badminton', mode: 'exclusive' as const, sortOrder: i })))
+    .returning({ id: schema.venueResources.id });
+  await db.insert(schema.cityBookingRules).values({
+    cityCode: '410100',
+    rules: { maxUpcoming: 1_000_000, maxHoursPerDayPerSport: 24, noShowGraceMinutes: 15, noShowLimit: 3, noShowWindowDays: 60, suspensionDays: 30 },
+  });
+  const users = await db
+    .insert(schema.users)
+    .values(Array.from({ length: USERS }, (_, i) => ({ phone: `135${String(i).padStart(8, '0')}`, displayName: `基准${i}`, passwordHash: 'x' })))
+    .returning({ id: schema.users.id });
+  // A week of existing bookings so availability has something to mark: every third slot taken.
+  const today = localDate(new Date(), 'Asia/Shanghai');
+  const existing = [];
+  for (let d = 1; d <= 7; d++) {
+    const date = addDays(today, d);
+    for (let c = 0; c < COURTS; c++) {
+      for (let h = 8; h < 22; h += 3) {
+        const start = new Date(`${date}T${String(h).padStart(2, '0')}:00:00+08:00`);
+        existing.push({
+          code: `E${d}${String(c).padStart(2, '0')}${h}`.padEnd(8, 'X'),
+          resourceId: courts[c]!.id,
+          venueId: venue!.id,
+          userId: users[(d * 100 + c * 10 + h) % USERS]!.id,
+          during: `[${start.toISOString()},${new Date(start.getTime() + 3_600_000).toISOString()})`,
+          sport: 'badminton',
+        });
+      }
+    }
+  }
+  await db.insert(schema.reservations).values(existing);
+  // Statistics, as autovacuum would have them on a running database.
+  if (database.driver === 'postgres') await db.execute('analyze');
+  return { venue: venue!, courts: courts.map((c) => c.id), users: users.map((u) => u.id), today };
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function main() {
+  const { database, drop } = await scratchDatabase(20);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sports-bench-'));
+  try {
+    await database.migrate();
+    const world = await load(database);
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
+        LOG_LEVEL: 'silent',
+        WEB_DIST: '/nonexistent',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        SWEEP_INTERVAL_MINUTES: '0',
+        BOOKING_SWEEP_SECONDS: '0',
+        DATA_DIR: dataDir,
+      },
+      false,
+    );
+    const app = await buildApp({ config, database });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const tokens = world.users.map((id) => `Bearer ${app.jwt.sign({ sub: id })}`);
+    console.log(`${database.driver}: one venue, ${COURTS} courts, 08:00–22:00, a week of bookings (every third slot taken)`);
+
+    // 1. Availability: server time in-process, then latency at 100 connections over loopback.
+    const availabilityPath = `/api/v1/venues/${world.venue.id}/availability?date=${addDays(world.today, 1)}&days=7`;
+    for (let i = 0; i < 30; i++) await app.inject(availabilityPath);
+    const samples: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const start = process.hrtime.bigint();
+      await app.inject(availabilityPath);
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const server = percentiles(samples);
+    const slotsPerReply = (await app.inject(availabilityPath)).json<{ resources: { slots: unknown[] }[] }>().resources.reduce((n, r) => n + r.slots.length, 0);
+    console.log(`availability (${COURTS} courts × 7 days, ${slotsPerReply} slots): server time p50 ${ms(server.p50)}  p95 ${ms(server.p95)}  p99 ${ms(server.p99)}  (budget p50 ≤ 5 ms)`);
+    if (process.env.BENCH_ONLY === 'availability-server-time') return;
+    const loaded = await run({ url: base + availabilityPath, connections: 100, duration: DURATION });
+    console.log(
+      `availability at 100 connections: ${loaded.requests.average.toFixed(0)} req/s, latency p50 ${loaded.latency.p50} ms  p99 ${loaded.latency.p99} ms  (budget p99 ≤ 25 ms), non-2xx ${loaded.non2xx}, errors ${loaded.errors}`,
+    );
+
+    // 2. Baseline: a bare Fastify route, one INSERT into the same table, same pool, far-future times.
+    const bare = Fastify({ logger: false });
+    let baselineCounter = 0;
+    bare.post('/insert', async () => {
+      const n = baselineCounter++;
+      const start = new Date(Date.UTC(2031, 0, 1) + n * 3_600_000);
+      await database.db.insert(schema.reservations).values({
+        code: `B${String(n).padStart(7, '0')}`,
+        resourceId: world.courts[n % COURTS]!,
+        venueId: world.venue.id,
+        userId: world.users[n % USERS]!,
+        during: `[${start.toISOString()},${new Date(start.getTime() + 3_600_000).toISOString()})`,
+        sport: 'badminton',
+      });
+      return { ok: true };
+    });
+    await bare.listen({ host: '127.0.0.1', port: 0 });
+    const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/insert`;
+    const baseline = await run({ url: bareUrl, method: 'POST', connections: 50, duration: DURATION });
+    console.log(`baseline, bare INSERT route: ${baseline.requests.average.toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, non-2xx ${baseline.non2xx}`);
+    await bare.close();
+
+    // 3. Booking: every request a different resident, court and free hour, with its own key.
+    let n = 0;
+    const freeSlots: { court: string; start: Date }[] = [];
+    for (let d = 8; d <= 29; d++) {
+      const date = addDays(world.today, d);
+      for (let h = 8; h < 22; h++) {
+        for (const court of world.courts) freeSlots.push({ court, start: new Date(`${date}T${String(h).padStart(2, '0')}:00:00+08:00`) });
+      }
+    }
+    const statuses = new Map<number, number>();
+    const booking = await run({
+      url: `${base}/api/v1/reservations`,
+      connections: 50,
+      duration: DURATION,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => {
+            const i = n++;
+            const slot = freeSlots[i % freeSlots.length]!;
+            return {
+              ...request,
+              headers: {
+                'content-type': 'application/json',
+                authorization: tokens[i % USERS]!,
+                'idempotency-key': `bench-${i}-${process.pid}`,
+              },
+              body: JSON.stringify({
+                resourceId: slot.court,
+                start: slot.start.toISOString(),
+                end: new Date(slot.start.getTime() + 3_600_000).toISOString(),
+              }),
+            };
+          },
+          onResponse: (status) => {
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          },
+        },
+      ],
+    });
+    const ratio = booking.requests.average / baseline.requests.average;
+    console.log(
+      `booking: ${booking.requests.average.toFixed(0)} req/s, p50 ${booking.latency.p50} ms  p99 ${booking.latency.p99} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
+    console.log(`booking ÷ baseline = ${(ratio * 100).toFixed(0)} %  (budget ≥ 50 %)`);
+
+    // 4. 500 residents at once for one slot.
+    const contested = { court: world.courts[0]!, start: new Date(`${addDays(world.today, 30)}T10:00:00+08:00`) };
+    const race = await Promise.all(
+      Array.from({ length: 500 }, (_, i) =>
+        fetch(`${base}/api/v1/reservations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: tokens[i]!, 'idempotency-key': `race-${i}-${process.pid}` },
+          body: JSON.stringify({ resourceId: contested.court, start: contested.start.toISOString(), end: new Date(contested.start.getTime() + 3_600_000).toISOString() }),
+        }).then(async (res) => ({ status: res.status, code: res.status === 201 ? null : ((await res.json()) as { code: string }).code })),
+      ),
+    );
+    const won = race.filter((r) => r.status === 201).length;
+    const taken = race.filter((r) => r.status === 409 && r.code === 'SLOT_TAKEN').length;
+    const other = race.length - won - taken;
+    const others = race.filter((r) => r.status !== 201 && r.code !== 'SLOT_TAKEN').map((r) => `${r.status} ${r.code}`);
+    console.log(`500 simultaneous attempts at one slot: ${won} booked, ${taken} SLOT_TAKEN, ${other} other  (budget 1 / 499 / 0)`);
+    if (others.length > 0) console.log(`  the others: ${JSON.stringify(Object.fromEntries([...new Set(others)].map((o) => [o, others.filter((x) => x === o).length])))}`);
+    await app.close();
+  } finally {
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
