@@ -9,6 +9,9 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 3390);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The map's tiles come from a local stand-in (e2e/tile-server.mjs), never from the internet. */
+const TILE_PORT = PORT + 1;
+const TILE_ORIGIN = `http://127.0.0.1:${TILE_PORT}`;
 
 if (!existsSync(path.resolve('apps/web/dist/index.html'))) {
   throw new Error('apps/web/dist is missing: run `pnpm build` before `npx playwright test`.');
@@ -46,18 +49,31 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node --import tsx apps/api/src/server.ts',
-    url: `${BASE_URL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      DATA_DIR: dataDir,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+  webServer: [
+    {
+      command: 'node --import tsx apps/api/src/server.ts',
+      url: `${BASE_URL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        DATA_DIR: dataDir,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        MAP_TILE_URL: `${TILE_ORIGIN}/{z}/{x}/{y}.png`,
+        MAP_TILE_CRS: 'wgs84',
+        MAP_TILE_ATTRIBUTION: '© 测试底图 Test tiles',
+      },
     },
-  },
+    {
+      command: `node e2e/tile-server.mjs ${TILE_PORT}`,
+      url: `${TILE_ORIGIN}/0/0/0.png`,
+      reuseExistingServer: false,
+      timeout: 10_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

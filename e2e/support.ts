@@ -4,6 +4,9 @@ import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'demo12345';
 
+/** Where playwright.config.ts runs the stand-in tile server: the app's port plus one. */
+export const TILE_ORIGIN = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3390) + 1}`;
+
 const AXE_PATH = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
 const SCREENSHOT_DIR = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
 

@@ -74,6 +74,17 @@ describe('the console', () => {
     expect(route.query.from).toBe('/console/organisations');
   });
 
+  it('opens 场馆 to each role that keeps venues, and not to a technician', async () => {
+    for (const role of ['bureau_admin', 'operator', 'school_admin'] as const) {
+      setActivePinia(createPinia());
+      const route = await open(appFor(user('管理员', [role])), '/console/venues/new');
+      expect(route.name).toBe('console-venue-new');
+    }
+    setActivePinia(createPinia());
+    const route = await open(appFor(user('维修人员', ['technician'])), '/console/venues');
+    expect(route.name).toBe('console-forbidden');
+  });
+
   it('lets a bureau admin open 机构与角色', async () => {
     const route = await open(appFor(user('管理员', ['bureau_admin'])), '/console/organisations');
     expect(route.name).toBe('console-organisations');

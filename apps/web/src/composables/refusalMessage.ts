@@ -8,3 +8,9 @@ export function refusalMessage(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
   throw error;
 }
+
+/** The server's message for each field at fault in a refused call (`weeklyHours.2`, `name`, …). */
+export function refusalFields(error: unknown): Record<string, string> {
+  if (error instanceof ApiError) return error.fields;
+  throw error;
+}

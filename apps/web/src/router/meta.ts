@@ -17,5 +17,7 @@ declare module 'vue-router' {
     roles?: readonly StaffRole[];
     /** Shown in the console menu with this icon (to people holding one of `roles`). */
     consoleNav?: ConsoleIcon;
+    /** A page under a menu entry (a venue's editor under 场馆): that entry is shown as current. */
+    consoleSection?: string;
   }
 }

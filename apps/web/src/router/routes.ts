@@ -1,4 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router';
+import type { StaffRole } from '@sports/contracts';
+
+/** Who keeps the venue registry: a bureau for its area, an operator or a school for its own. */
+const VENUE_MANAGERS: readonly StaffRole[] = ['bureau_admin', 'operator', 'school_admin'];
 
 /**
  * Every page is loaded on demand. Resident pages (Vant) and console pages (Element Plus) live under
@@ -30,9 +34,30 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'map',
         name: 'map',
-        component: () => import('@/pages/resident/ComingSoonPage.vue'),
-        props: { feature: 'map' },
+        // The only page that loads Leaflet (and only once the map view is shown).
+        component: () => import('@/pages/resident/MapPage.vue'),
         meta: { titleKey: 'resident.features.map.title' },
+      },
+      {
+        path: 'venues/:id',
+        name: 'venue',
+        component: () => import('@/pages/resident/VenuePage.vue'),
+        meta: { titleKey: 'resident.venue.title' },
+      },
+      {
+        // Booking and repair reports arrive in later issues; until then the venue's buttons say so.
+        path: 'venues/:id/book',
+        name: 'venue-book',
+        component: () => import('@/pages/resident/ComingSoonPage.vue'),
+        props: { feature: 'bookings' },
+        meta: { titleKey: 'resident.features.bookings.title' },
+      },
+      {
+        path: 'venues/:id/repair',
+        name: 'venue-repair',
+        component: () => import('@/pages/resident/ComingSoonPage.vue'),
+        props: { feature: 'repairs' },
+        meta: { titleKey: 'resident.features.repairs.title' },
       },
       {
         path: 'bookings',
@@ -80,8 +105,20 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'venues',
         name: 'console-venues',
-        component: () => import('@/pages/console/ConsolePlaceholderPage.vue'),
-        meta: { titleKey: 'console.nav.venues', roles: ['operator'], consoleNav: 'venues' },
+        component: () => import('@/pages/console/VenuesPage.vue'),
+        meta: { titleKey: 'console.nav.venues', roles: VENUE_MANAGERS, consoleNav: 'venues' },
+      },
+      {
+        path: 'venues/new',
+        name: 'console-venue-new',
+        component: () => import('@/pages/console/VenueEditorPage.vue'),
+        meta: { titleKey: 'console.venueEditor.newTitle', roles: VENUE_MANAGERS, consoleSection: 'console-venues' },
+      },
+      {
+        path: 'venues/:id',
+        name: 'console-venue',
+        component: () => import('@/pages/console/VenueEditorPage.vue'),
+        meta: { titleKey: 'console.nav.venues', roles: VENUE_MANAGERS, consoleSection: 'console-venues' },
       },
       {
         path: 'repair-tickets',
