@@ -47,6 +47,11 @@ const ConfigSchema = Type.Object({
   /** wgs84 for OpenStreetMap-style tiles; gcj02 for Chinese providers (positions converted when drawn). */
   MAP_TILE_CRS: Type.Union([Type.Literal('wgs84'), Type.Literal('gcj02')], { default: 'wgs84' }),
   MAP_TILE_ATTRIBUTION: Type.String({ default: '© OpenStreetMap contributors' }),
+  /**
+   * Browser journeys only: the server's clock starts at this instant and runs on from there, so a
+   * journey can book a court and check in at the gate without waiting. Refused in production.
+   */
+  TEST_CLOCK: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' })),
   /** The built web app; served with deep links when the folder exists. */
   WEB_DIST: Type.String({ default: path.join(repoRoot, 'apps/web/dist') }),
 });
@@ -63,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
   const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, dotenv });
   const production = raw.NODE_ENV === 'production';
   if (production && !raw.JWT_SECRET) throw new Error('JWT_SECRET must be set in production (at least 32 characters)');
+  if (production && raw.TEST_CLOCK) throw new Error('TEST_CLOCK is for browser journeys and is refused in production');
   return {
     ...raw,
     DATA_DIR: path.resolve(raw.DATA_DIR),

@@ -5,6 +5,12 @@ import { loadDemoData } from '@sports/seeds';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
+/** A clock that starts at `iso` and runs at the real pace (browser journeys only; see TEST_CLOCK). */
+function runningFrom(iso: string): () => Date {
+  const offset = new Date(iso).getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 /**
  * The only place that listens. On the embedded database the schema is migrated at start and the demo
  * data is loaded into a new database; against PostgreSQL, `pnpm db:migrate` and `pnpm db:seed` do that.
@@ -20,7 +26,7 @@ if (embedded) {
   if (config.SEED_DEMO_DATA && config.NODE_ENV !== 'production') await loadDemoData(database.db, { onlyIfEmpty: true });
 }
 
-const app = await buildApp({ config, database });
+const app = await buildApp({ config, database, ...(config.TEST_CLOCK ? { clock: runningFrom(config.TEST_CLOCK) } : {}) });
 
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');

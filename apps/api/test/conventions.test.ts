@@ -120,3 +120,12 @@ describe('map tile settings', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('refuses a fixed test clock in production, and a production start without a secret', async () => {
+    const { loadConfig } = await import('../src/config.ts');
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TEST_CLOCK: '2026-11-25T18:45:00+08:00' }, false)).toThrow(/TEST_CLOCK/);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, false)).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ PORT: 'eighty' }, false)).toThrow(/PORT/);
+  });
+});
