@@ -38,6 +38,6 @@ describe('values spelled in more than one layer', () => {
   });
 
   it('the phone pattern of the request schema is the domain rule', () => {
-    expect(contracts.Phone.pattern).toBe(domain.MAINLAND_MOBILE_PATTERN);
+    expect((contracts.Phone as unknown as { pattern: string }).pattern).toBe(domain.MAINLAND_MOBILE_PATTERN);
   });
 });
