@@ -486,6 +486,20 @@ describe('the operator console', () => {
     expect(row!.cancelledWithoutPenalty).toBe(true);
   });
 
+  it('a block over a visitor who has already checked in is refused, and cancels nothing', async () => {
+    // Grace checked in for court 1 at 15:00 on the 25th (see “checking in at the gate”).
+    const before = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.status, 'cancelled'));
+    const res = await t
+      .http()
+      .post(`/api/v1/venues/${ids.venue}/blocks`)
+      .set('authorization', people.operator.token)
+      .send({ resourceIds: [ids.court1], start: at('2026-11-25T14:00:00'), end: at('2026-11-25T16:00:00'), reason: '临时检修' });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('SLOT_TAKEN');
+    const after = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.status, 'cancelled'));
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
   it('a club’s weekly booking lists its conflicts instead of skipping them silently', async () => {
     const body = {
       resourceId: ids.court1,

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Availability, CreateReservationBody, Page, Reservation } from '@sports/contracts';
-import { EXCLUSION_VIOLATION, schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
+import { EXCLUSION_VIOLATION, retryOnConflict, schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
 import {
   canActOn,
   canCancelFree,
@@ -279,7 +279,7 @@ export async function reserve(
   const start = new Date(body.start);
   const end = new Date(body.end);
   try {
-    const id = await db.transaction(async (tx) => {
+    const id = await retryOnConflict(() => db.transaction(async (tx) => {
       const [resource] = await tx.select().from(schema.venueResources).where(eq(schema.venueResources.id, body.resourceId));
       if (!resource) throw new DomainError('NOT_FOUND');
       const [venue] = await tx.select().from(schema.venues).where(eq(schema.venues.id, resource.venueId));
@@ -314,7 +314,7 @@ export async function reserve(
         })
         .returning({ id: r.id });
       return created!.id;
-    });
+    }));
     return { reservation: toReservation(await loadReservation(db, id), secrets), created: true };
   } catch (err) {
     if (sqlState(err) === EXCLUSION_VIOLATION) throw new DomainError('SLOT_TAKEN');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { BookingSettings, CreateBlockBody, CreateSeriesBody, DayBooking, DayGrid, ResidentRules, SeriesResult } from '@sports/contracts';
-import { EXCLUSION_VIOLATION, schema, sqlState, type Db, type Queryable } from '@sports/db';
+import { EXCLUSION_VIOLATION, retryOnConflict, schema, sqlState, type Db, type Queryable } from '@sports/db';
 import { addDays, localTimeToInstant, maskPhone, weekdayOf } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
@@ -102,7 +102,17 @@ export async function blockTime(db: Db, actor: Actor, venueId: string, body: Cre
   const start = new Date(body.start);
   const end = new Date(body.end);
   if (end <= start) throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('end', '结束时间须晚于开始时间', 'must be after start')]);
-  return db.transaction(async (tx) => {
+  try {
+    return await blockWithin(db, actor, venueId, body, start, end, now);
+  } catch (err) {
+    // A visitor already checked in, or another block, is in the way: the caller must choose other times.
+    if (sqlState(err) === EXCLUSION_VIOLATION) throw new DomainError('SLOT_TAKEN');
+    throw err;
+  }
+}
+
+function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBody, start: Date, end: Date, now: Date) {
+  return retryOnConflict(() => db.transaction(async (tx) => {
     const venue = await managedVenue(tx, actor, venueId);
     const resources = await tx
       .select({ id: schema.venueResources.id, sport: schema.venueResources.sport })
@@ -156,7 +166,7 @@ export async function blockTime(db: Db, actor: Actor, venueId: string, body: Cre
       detail: { resourceIds: body.resourceIds, start: body.start, end: body.end, reason: body.reason, cancelled: affected.length },
     });
     return { blocks: (await read(blocks.map((b) => b.id))).map(toDayBooking), cancelled: cancelled.map(toDayBooking) };
-  });
+  }));
 }
 
 /**
