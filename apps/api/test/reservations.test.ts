@@ -523,3 +523,73 @@ describe('the operator console', () => {
     expect(rows!.n).toBe(3);
   });
 });
+
+// Last: these change the venue's and the city's rules.
+describe('settings', () => {
+  it('the operator sets the venue’s booking settings; the grid follows; bad settings are refused', async () => {
+    const bad = await t
+      .http()
+      .put(`/api/v1/venues/${ids.venue}/booking-settings`)
+      .set('authorization', people.operator.token)
+      .send({ slotMinutes: 30, minSlots: 3, maxSlots: 2, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 0, bands: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('minSlots');
+    const odd = await t
+      .http()
+      .put(`/api/v1/venues/${ids.venue}/booking-settings`)
+      .set('authorization', people.operator.token)
+      .send({ slotMinutes: 45, minSlots: 1, maxSlots: 2, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 0, bands: [] });
+    expect(odd.status).toBe(400);
+    await t
+      .http()
+      .put(`/api/v1/venues/${ids.venue}/booking-settings`)
+      .set('authorization', people.otherOperator.token)
+      .send({ slotMinutes: 30, minSlots: 1, maxSlots: 4, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 1000, bands: [] })
+      .expect(403);
+    const ok = await t
+      .http()
+      .put(`/api/v1/venues/${ids.venue}/booking-settings`)
+      .set('authorization', people.operator.token)
+      .send({ slotMinutes: 30, minSlots: 1, maxSlots: 4, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 1000, bands: [] });
+    expect(ok.status).toBe(200);
+    const grid = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-26`);
+    const court3 = grid.body.resources.find((r: { id: string }) => r.id === ids.court3);
+    expect(court3.settings.slotMinutes).toBe(30);
+    expect(court3.slots[0]).toMatchObject({ start: at('2026-11-26T08:00:00'), end: at('2026-11-26T08:30:00'), priceFen: 1000 });
+  });
+
+  it('a court’s own settings override the venue’s, and null returns it to them', async () => {
+    const own = { slotMinutes: 120, minSlots: 1, maxSlots: 1, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 0, bands: [] };
+    await t.http().put(`/api/v1/venues/${ids.venue}/resources/${ids.court3}/booking-settings`).set('authorization', people.operator.token).send(own).expect(204);
+    const grid = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-26`);
+    expect(grid.body.resources.find((r: { id: string }) => r.id === ids.court3).settings.slotMinutes).toBe(120);
+    expect(grid.body.resources.find((r: { id: string }) => r.id === ids.court1).settings.slotMinutes).toBe(30);
+    await t.http().put(`/api/v1/venues/${ids.venue}/resources/${ids.court3}/booking-settings`).set('authorization', people.operator.token).send(null as never).set('content-type', 'application/json').expect(204);
+  });
+
+  it('the city bureau sets the resident rules; others may not; the new limit applies at once', async () => {
+    const rules = { maxUpcoming: 1, maxHoursPerDayPerSport: 2, noShowGraceMinutes: 15, noShowLimit: 3, noShowWindowDays: 60, suspensionDays: 30 };
+    await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', people.operator.token).send(rules).expect(403);
+    const badRules = await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', people.operator.token).send({ ...rules, maxUpcoming: 0 });
+    expect(badRules.status).toBe(400);
+    const cityAdmin = await insertUser(t.database.db, [{ role: 'bureau_admin' as never, organisationId: orgs.zzBureau.id }]);
+    const token = `Bearer ${t.app.jwt.sign({ sub: cityAdmin.id })}`;
+    await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', token).send(rules).expect(200);
+    expect((await t.http().get(`/api/v1/cities/${ZHENGZHOU}/booking-rules`)).body).toEqual(rules);
+    // Bob already holds an upcoming booking: with a limit of one, the next is refused.
+    const res = await book(people.bob, ids.court1, '2026-11-26T08:00:00', '2026-11-26T08:30:00');
+    expect(res.body.code).toBe('QUOTA_EXCEEDED');
+    const audit = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'city.booking_rules'));
+    expect(audit).toHaveLength(1);
+  });
+
+  it('a message is marked read once, only by its owner', async () => {
+    const inbox = await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token);
+    const first = inbox.body[0];
+    expect(first.readAt).toBeNull();
+    await t.http().post(`/api/v1/me/notifications/${first.id}/read`).set('authorization', people.alice.token).expect(204);
+    expect((await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token)).body[0].readAt).toBeNull();
+    await t.http().post(`/api/v1/me/notifications/${first.id}/read`).set('authorization', people.bob.token).expect(204);
+    expect((await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token)).body[0].readAt).not.toBeNull();
+  });
+});
