@@ -9,6 +9,8 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 3390);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** Keep in step with TEST_CLOCK in e2e/support.ts. */
+const TEST_CLOCK = '2026-11-25T18:45:00+08:00';
 /** The map's tiles come from a local stand-in (e2e/tile-server.mjs), never from the internet. */
 const TILE_PORT = PORT + 1;
 const TILE_ORIGIN = `http://127.0.0.1:${TILE_PORT}`;
@@ -65,6 +67,9 @@ export default defineConfig({
         MAP_TILE_URL: `${TILE_ORIGIN}/{z}/{x}/{y}.png`,
         MAP_TILE_CRS: 'wgs84',
         MAP_TILE_ATTRIBUTION: '© 测试底图 Test tiles',
+        // The server's clock starts here (a Wednesday evening in Zhengzhou) so bookings are repeatable;
+        // booking journeys set the browser's clock to the same instant (TEST_CLOCK in e2e/support.ts).
+        TEST_CLOCK,
       },
     },
     {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { SetHoursBody, VenueSummary } from '@sports/contracts';
 import { addDays, chinaHolidayCalendar, localDate, weekdayOf } from '@sports/domain';
-import { recordScripts, screenshot, signIn, watchForPageErrors } from './support.ts';
+import { recordScripts, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
 
 test.use({ viewport: { width: 1366, height: 860 } });
 
@@ -12,13 +12,15 @@ const WEEKDAY_NAMES = ['', '周一', '周二', '周三', '周四', '周五', '�
  * workday), so changing that weekday's hours must show on it. Usually the next Tuesday.
  */
 function ordinaryDayAhead(): string {
-  const today = localDate(new Date(), 'Asia/Shanghai');
+  const today = localDate(new Date(TEST_CLOCK), 'Asia/Shanghai');
   const ahead = [1, 2, 3, 4, 5, 6].map((days) => addDays(today, days));
   const ordinary = ahead.filter((date) => ['workday', 'weekend'].includes(chinaHolidayCalendar.dayInfo(date).type));
   return ordinary.find((date) => weekdayOf(date) === 2) ?? ordinary[0]!;
 }
 
 test('the operator moves one opening time of a venue, sees the preview follow, saves, and residents see the new time', async ({ page }) => {
+  // "This week" is the server's (TEST_CLOCK); the browser's clock agrees.
+  await page.clock.install({ time: new Date(TEST_CLOCK) });
   const problems = watchForPageErrors(page);
   const day = ordinaryDayAhead();
   const weekday = WEEKDAY_NAMES[weekdayOf(day)];
@@ -29,7 +31,7 @@ test('the operator moves one opening time of a venue, sees the preview follow, s
   const scripts = recordScripts(page);
   await page.reload();
   const menu = page.getByRole('navigation', { name: '后台菜单' });
-  await expect(menu.getByRole('link')).toHaveText(['概览', '场馆', '报修工单']);
+  await expect(menu.getByRole('link')).toHaveText(['概览', '场馆', '预约管理', '入场核验', '报修工单']);
 
   const listed = page.waitForResponse((r) => r.url().includes('/api/v1/venues?') && r.url().includes('managed=true'));
   await menu.getByRole('link', { name: '场馆' }).click();
@@ -97,8 +99,9 @@ test('the operator moves one opening time of a venue, sees the preview follow, s
 });
 
 test('the operator closes a venue for a day, residents see why, and the closure is deleted after confirming', async ({ page }) => {
+  await page.clock.install({ time: new Date(TEST_CLOCK) });
   const problems = watchForPageErrors(page);
-  const day = addDays(localDate(new Date(), 'Asia/Shanghai'), 3);
+  const day = addDays(localDate(new Date(TEST_CLOCK), 'Asia/Shanghai'), 3);
 
   await signIn(page, '13900000002');
   await page.goto('/console/venues');

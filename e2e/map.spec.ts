@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { VenueFeatureCollection, VenueSummary } from '@sports/contracts';
 import { localDate } from '@sports/domain';
-import { recordScripts, screenshot, signIn, TILE_ORIGIN, watchForPageErrors } from './support.ts';
+import { recordScripts, screenshot, signIn, TEST_CLOCK, TILE_ORIGIN, watchForPageErrors } from './support.ts';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
@@ -21,6 +21,7 @@ async function firstVenuePin(page: Page) {
 }
 
 test('a resident finds basketball venues on the map, switches to the list, and opens a venue’s hours for this week', async ({ page }) => {
+  await page.clock.install({ time: new Date(TEST_CLOCK) });
   const problems = watchForPageErrors(page);
   const scripts = recordScripts(page);
   const tiles: string[] = [];
@@ -115,7 +116,7 @@ test('a resident finds basketball venues on the map, switches to the list, and o
   await expect(hours.locator('li.week-hours__day')).toHaveCount(7);
   const today = hours.locator('[aria-current="date"]');
   await expect(today).toHaveCount(1);
-  await expect(today).toHaveAttribute('data-date', localDate(new Date(), 'Asia/Shanghai'));
+  await expect(today).toHaveAttribute('data-date', localDate(new Date(TEST_CLOCK), 'Asia/Shanghai'));
   await expect(today).toHaveClass(/is-today/);
   await expect(today).toContainText('今天');
   await expect(today).toContainText(/\d\d:\d\d–\d\d:\d\d|今日闭馆/);
@@ -125,9 +126,9 @@ test('a resident finds basketball venues on the map, switches to the list, and o
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await screenshot(page, 'resident-venue-360');
 
-  // 预约 is honest about arriving later, and the way back leads to the same search.
+  // 预约 opens the booking grid of this venue, and the way back leads to the same search.
   await services.getByRole('link', { name: '预约' }).click();
-  await expect(page.getByText('即将上线')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('预约场地');
   await page.getByRole('link', { name: '返回场馆' }).click();
   await page.getByRole('link', { name: '返回地图' }).click();
   await expect(page).toHaveURL(/\/map\?(?=.*sport=basketball)(?=.*view=list)/);

@@ -4,6 +4,9 @@ import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'demo12345';
 
+/** The instant the journeys' server clock starts at (playwright.config.ts); browsers that book use it too. */
+export const TEST_CLOCK = '2026-11-25T18:45:00+08:00';
+
 /** Where playwright.config.ts runs the stand-in tile server: the app's port plus one. */
 export const TILE_ORIGIN = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3390) + 1}`;
 

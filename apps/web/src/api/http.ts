@@ -59,6 +59,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Send the bearer token and renew it on a 401 (default). Off for sign-in, register and refresh. */
   auth?: boolean;
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -73,7 +75,7 @@ function urlFor(path: string, query: RequestOptions['query']): string {
 }
 
 async function send(method: HttpMethod, path: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLocale() };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLocale(), ...options.headers };
   if (token) headers.Authorization = `Bearer ${token}`;
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.body instanceof FormData) {
@@ -124,6 +126,18 @@ export async function toApiError(response: Response): Promise<ApiError> {
  * renews the session once and repeats the request; when renewal fails the session is over.
  */
 export async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await respond(method, path, options);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** Like `request`, for a file the API sends (a calendar, an export): the body as a Blob. */
+export async function requestBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+  const response = await respond('GET', path, options);
+  return response.blob();
+}
+
+async function respond(method: HttpMethod, path: string, options: RequestOptions): Promise<Response> {
   const auth = options.auth ?? true;
   const sentToken = auth ? session.accessToken() : null;
   let response = await send(method, path, options, sentToken);
@@ -141,6 +155,5 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
   }
 
   if (!response.ok) throw await toApiError(response);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  return response;
 }

@@ -45,12 +45,10 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'resident.venue.title' },
       },
       {
-        // Booking and repair reports arrive in later issues; until then the venue's buttons say so.
         path: 'venues/:id/book',
         name: 'venue-book',
-        component: () => import('@/pages/resident/ComingSoonPage.vue'),
-        props: { feature: 'bookings' },
-        meta: { titleKey: 'resident.features.bookings.title' },
+        component: () => import('@/pages/resident/BookPage.vue'),
+        meta: { titleKey: 'booking.title', requiresAuth: true },
       },
       {
         path: 'venues/:id/repair',
@@ -62,9 +60,8 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'bookings',
         name: 'bookings',
-        component: () => import('@/pages/resident/ComingSoonPage.vue'),
-        props: { feature: 'bookings' },
-        meta: { titleKey: 'resident.features.bookings.title', requiresAuth: true },
+        component: () => import('@/pages/resident/MyBookingsPage.vue'),
+        meta: { titleKey: 'myBookings.title', requiresAuth: true },
       },
       {
         path: 'repairs',
@@ -119,6 +116,19 @@ export const routes: RouteRecordRaw[] = [
         name: 'console-venue',
         component: () => import('@/pages/console/VenueEditorPage.vue'),
         meta: { titleKey: 'console.nav.venues', roles: VENUE_MANAGERS, consoleSection: 'console-venues' },
+      },
+      {
+        path: 'bookings',
+        name: 'console-bookings',
+        component: () => import('@/pages/console/BookingsPage.vue'),
+        meta: { titleKey: 'console.nav.bookings', roles: VENUE_MANAGERS, consoleNav: 'bookings' },
+      },
+      {
+        // The gate on a phone: scan the entry QR code or type the short code.
+        path: 'check-in',
+        name: 'console-check-in',
+        component: () => import('@/pages/console/CheckInPage.vue'),
+        meta: { titleKey: 'console.nav.checkIn', roles: VENUE_MANAGERS, consoleNav: 'checkIn' },
       },
       {
         path: 'repair-tickets',

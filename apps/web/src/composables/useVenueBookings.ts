@@ -1,0 +1,86 @@
+import { computed, ref, shallowRef } from 'vue';
+import type { CreateSeriesBody, DayGrid, SeriesResult, VenueSummary } from '@sports/contracts';
+import { localDate, localTimeToInstant } from '@sports/domain';
+import { ApiError } from '@/api/http.ts';
+import { cancelReservation, createBlocks, createSeries, fetchDayGrid } from '@/api/bookings.ts';
+import { listVenues } from '@/api/venues.ts';
+
+const TIME_ZONE = 'Asia/Shanghai';
+
+/** The console's 预约管理: a managed venue's day (bookings per court), cancelling, blocks and series. */
+export function useVenueBookings() {
+  const venues = shallowRef<VenueSummary[]>([]);
+  const venueId = ref('');
+  const date = ref(localDate(new Date(), TIME_ZONE));
+  const grid = shallowRef<DayGrid | null>(null);
+  const loading = ref(false);
+  const error = ref('');
+  let latest = 0;
+
+  const venue = computed(() => venues.value.find((v) => v.id === venueId.value) ?? null);
+  const timeZone = computed(() => (venue.value as { timeZone?: string } | null)?.timeZone ?? TIME_ZONE);
+
+  async function loadVenues(): Promise<void> {
+    try {
+      venues.value = (await listVenues({ managed: true, page: 1, pageSize: 100 })).items;
+      if (!venueId.value && venues.value[0]) venueId.value = venues.value[0].id;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      error.value = err.detail;
+    }
+  }
+
+  async function load(): Promise<void> {
+    if (!venueId.value) return;
+    const ticket = ++latest;
+    loading.value = true;
+    error.value = '';
+    try {
+      const found = await fetchDayGrid(venueId.value, date.value);
+      if (ticket === latest) grid.value = found;
+    } catch (err) {
+      if (ticket !== latest) return;
+      if (!(err instanceof ApiError)) throw err;
+      grid.value = null;
+      error.value = err.detail;
+    } finally {
+      if (ticket === latest) loading.value = false;
+    }
+  }
+
+  /** Runs a change; on success reloads the day. Returns the server's refusal, or null. */
+  async function attempt<T>(action: () => Promise<T>): Promise<{ value: T | null; refusal: string | null }> {
+    try {
+      const value = await action();
+      await load();
+      return { value, refusal: null };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return { value: null, refusal: err.detail };
+    }
+  }
+
+  function cancel(id: string, reason: string) {
+    return attempt(() => cancelReservation(id, reason));
+  }
+
+  function block(input: { resourceIds: string[]; date: string; startTime: string; endTime: string; reason: string }) {
+    const start = localTimeToInstant(input.date, input.startTime, timeZone.value).toISOString();
+    const end = localTimeToInstant(input.date, input.endTime, timeZone.value).toISOString();
+    return attempt(() => createBlocks(venueId.value, { resourceIds: input.resourceIds, start, end, reason: input.reason }));
+  }
+
+  async function series(body: CreateSeriesBody): Promise<{ value: SeriesResult | null; refusal: string | null }> {
+    if (body.dryRun) {
+      try {
+        return { value: await createSeries(venueId.value, body), refusal: null };
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        return { value: null, refusal: err.detail };
+      }
+    }
+    return attempt(() => createSeries(venueId.value, body));
+  }
+
+  return { venues, venueId, venue, date, grid, loading, error, timeZone, loadVenues, load, cancel, block, series };
+}
