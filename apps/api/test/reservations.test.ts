@@ -132,7 +132,8 @@ describe('two residents, one court, one hour', () => {
       .from(schema.reservations)
       .where(and(eq(schema.reservations.resourceId, ids.court2), eq(schema.reservations.status, 'confirmed')));
     expect(held!.n).toBe(1);
-  });
+    // PGlite runs the 200 transactions one after another; on a busy 2-core machine that takes a while.
+  }, 180_000);
 
   it('an overlapping span (19:30–20:30 over 19:00–20:00) is refused by the database even past the app', async () => {
     const db = t.database.db;
