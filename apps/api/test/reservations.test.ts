@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
+import { AnswerCache, acceptsGzip } from '../src/plugins/app/answer-cache.ts';
 import { runBookingSweep } from '../src/services/booking-sweeps.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
@@ -294,6 +295,89 @@ describe('availability', () => {
     expect(slots.find((s: { start: string }) => s.start === at('2026-12-01T09:00:00')).status).toBe('not_yet_released');
   });
 
+  it('remembered slots follow the rules: special hours added after a read show on the next read', async () => {
+    const url = `/api/v1/venues/${ids.otherVenue}/availability?date=2026-11-30`;
+    const slotsOf = async () => (await t.http().get(url)).body.resources[0].slots.map((s: { start: string }) => s.start);
+    expect(await slotsOf()).toHaveLength(14);
+    expect(await slotsOf()).toHaveLength(14);
+    const added = await t
+      .http()
+      .post(`/api/v1/venues/${ids.otherVenue}/exceptions`)
+      .set('authorization', people.otherOperator.token)
+      .send({ date: '2026-11-30', kind: 'special', ranges: [{ start: '09:00', end: '11:00' }], reason: '期中考试' });
+    expect(added.status).toBe(201);
+    expect(await slotsOf()).toEqual([at('2026-11-30T09:00:00'), at('2026-11-30T10:00:00')]);
+    await t
+      .http()
+      .delete(`/api/v1/venues/${ids.otherVenue}/exceptions/${added.body.id}`)
+      .set('authorization', people.otherOperator.token)
+      .expect(204);
+    expect(await slotsOf()).toHaveLength(14);
+  });
+
+  it('a remembered answer never outlives a booking, or the start of a slot', async () => {
+    const url = `/api/v1/venues/${ids.venue}/availability?date=2026-11-24`;
+    const slotAt = async (local: string) =>
+      (await t.http().get(url)).body.resources
+        .find((r: { id: string }) => r.id === ids.court2)
+        .slots.find((s: { start: string }) => s.start === at(local)).status;
+    expect(await slotAt('2026-11-24T15:00:00')).toBe('free');
+    const booked = await book(people.carol, ids.court2, '2026-11-24T15:00:00', '2026-11-24T16:00:00');
+    expect(booked.status).toBe(201);
+    expect(await slotAt('2026-11-24T15:00:00')).toBe('booked');
+    expect(await slotAt('2026-11-24T11:00:00')).toBe('free');
+    now = new Date('2026-11-24T11:00:00+08:00');
+    expect(await slotAt('2026-11-24T11:00:00')).toBe('past');
+    await t.http().post(`/api/v1/reservations/${booked.body.id}/cancel`).set('authorization', people.carol.token).send({}).expect(200);
+    expect(await slotAt('2026-11-24T15:00:00')).toBe('free');
+  });
+
+  it('a browser that accepts gzip gets the same answer compressed; a client that does not gets it plain', async () => {
+    const url = `/api/v1/venues/${ids.venue}/availability?date=2026-11-25&days=7`;
+    const plain = await t.http().get(url).set('accept-encoding', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const zipped = await t.http().get(url).set('accept-encoding', 'gzip, deflate, br');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['vary']).toMatch(/accept-encoding/i);
+    expect(Number(zipped.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']) / 5);
+    expect(zipped.body).toEqual(plain.body);
+    const refused = await t.http().get(url).set('accept-encoding', 'gzip;q=0, identity');
+    expect(refused.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('residents who ask while an answer is being computed share it; one computed across a write is not kept', async () => {
+    const cache = new AnswerCache(1000);
+    const pending: ((answer: { body: Buffer; changesAt: number }) => void)[] = [];
+    let computed = 0;
+    const compute = () => {
+      computed++;
+      return new Promise<{ body: Buffer; changesAt: number }>((resolve) => pending.push(resolve));
+    };
+    const first = cache.remember('grid', 0, compute);
+    const second = cache.remember('grid', 1, compute);
+    expect(computed).toBe(1);
+    pending[0]!({ body: Buffer.from('"before"'), changesAt: Number.POSITIVE_INFINITY });
+    expect((await first).body.toString()).toBe('"before"');
+    expect((await second).body.toString()).toBe('"before"');
+    expect(cache.get('grid', 2)?.body.toString()).toBe('"before"');
+
+    cache.invalidate();
+    const during = cache.remember('grid', 3, compute);
+    expect(computed).toBe(2);
+    // A booking succeeds while the reads run: whoever asks after it does not wait for the old answer.
+    cache.invalidate();
+    const after = cache.remember('grid', 4, compute);
+    expect(computed).toBe(3);
+    pending[1]!({ body: Buffer.from('"old"'), changesAt: Number.POSITIVE_INFINITY });
+    pending[2]!({ body: Buffer.from('"new"'), changesAt: Number.POSITIVE_INFINITY });
+    expect((await during).body.toString()).toBe('"old"');
+    expect((await after).body.toString()).toBe('"new"');
+    expect(cache.get('grid', 5)?.body.toString()).toBe('"new"');
+    expect(acceptsGzip('br;q=1.0, gzip;q=0.8, *;q=0.1')).toBe(true);
+    expect(acceptsGzip('*;q=0, gzip')).toBe(true);
+    expect(acceptsGzip('deflate')).toBe(false);
+  });
+
   it('refuses more than 14 days and bad dates with the field named', async () => {
     expect((await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-25&days=15`)).body.errors[0].field).toBe('days');
     expect((await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-13-01`)).body.errors[0].field).toBe('date');
@@ -523,6 +607,26 @@ describe('the operator console', () => {
     const [rows] = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.seriesId, res.body.seriesId));
     expect(rows!.n).toBe(3);
   });
+
+  it('a weekly booking that ends before it starts is refused on endTime, not a server error', async () => {
+    const res = await t
+      .http()
+      .post(`/api/v1/venues/${ids.venue}/series`)
+      .set('authorization', people.operator.token)
+      .send({
+        resourceId: ids.court2,
+        weekday: 2,
+        startTime: '21:00',
+        endTime: '19:00',
+        fromDate: '2026-12-01',
+        toDate: '2026-12-22',
+        holderPhone: people.dave.phone,
+        note: '时间填反了',
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'endTime' })]);
+  });
 });
 
 // Last: these change the venue's and the city's rules.
@@ -576,12 +680,17 @@ describe('settings', () => {
     const cityAdmin = await insertUser(t.database.db, [{ role: 'bureau_admin' as never, organisationId: orgs.zzBureau.id }]);
     const token = `Bearer ${t.app.jwt.sign({ sub: cityAdmin.id })}`;
     await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', token).send(rules).expect(200);
-    expect((await t.http().get(`/api/v1/cities/${ZHENGZHOU}/booking-rules`)).body).toEqual(rules);
+    // School quotas the request left out keep their values (defaults here).
+    expect((await t.http().get(`/api/v1/cities/${ZHENGZHOU}/booking-rules`)).body).toEqual({ ...rules, schoolPerSchoolPerDay: 1, schoolPerWeek: 3 });
+    const school = await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', token).send({ ...rules, schoolPerWeek: 5 });
+    expect(school.body).toEqual({ ...rules, schoolPerSchoolPerDay: 1, schoolPerWeek: 5 });
+    await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', token).send(rules).expect(200);
+    expect((await t.http().get(`/api/v1/cities/${ZHENGZHOU}/booking-rules`)).body.schoolPerWeek).toBe(5);
     // Bob already holds an upcoming booking: with a limit of one, the next is refused.
     const res = await book(people.bob, ids.court1, '2026-11-26T08:00:00', '2026-11-26T08:30:00');
     expect(res.body.code).toBe('QUOTA_EXCEEDED');
     const audit = await t.database.db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'city.booking_rules'));
-    expect(audit).toHaveLength(1);
+    expect(audit).toHaveLength(3);
   });
 
   it('a message is marked read once, only by its owner', async () => {

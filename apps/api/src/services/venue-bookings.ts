@@ -5,7 +5,7 @@ import { EXCLUSION_VIOLATION, retryOnConflict, schema, sqlState, type Db, type Q
 import { addDays, localTimeToInstant, maskPhone, weekdayOf } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
-import { endOf, rangeText, resourceSlots, startOf } from './booking-rules.ts';
+import { endOf, lockCourts, rangeText, residentRules, resourceSlots, startOf } from './booking-rules.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize } from './grants.ts';
 import { notify } from './notifications.ts';
@@ -119,6 +119,7 @@ function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBod
       .from(schema.venueResources)
       .where(and(eq(schema.venueResources.venueId, venueId), inArray(schema.venueResources.id, body.resourceIds)));
     if (resources.length !== body.resourceIds.length) throw new DomainError('NOT_FOUND');
+    await lockCourts(tx, body.resourceIds);
     const span = rangeText(start, end);
     const affected = await tx
       .update(r)
@@ -175,6 +176,9 @@ function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBod
  * silently skipped. With `dryRun` nothing is written.
  */
 export async function createSeries(db: Db, actor: Actor, venueId: string, body: CreateSeriesBody): Promise<SeriesResult> {
+  if (body.endTime <= body.startTime) {
+    throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('endTime', '结束时间须晚于开始时间', 'must be after startTime')]);
+  }
   if (body.toDate < body.fromDate || addDays(body.fromDate, 200) < body.toDate) {
     throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('toDate', '结束日期须在开始日期后 200 天内', 'must be on or after fromDate, within 200 days')]);
   }
@@ -185,6 +189,7 @@ export async function createSeries(db: Db, actor: Actor, venueId: string, body: 
       .from(schema.venueResources)
       .where(and(eq(schema.venueResources.id, body.resourceId), eq(schema.venueResources.venueId, venueId)));
     if (!resource) throw new DomainError('NOT_FOUND');
+    await lockCourts(tx, [resource.id]);
     const [holder] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, body.holderPhone));
     if (!holder) throw new DomainError('USER_NOT_FOUND');
     const seriesId = body.dryRun ? null : randomUUID();
@@ -314,7 +319,7 @@ function assertSettings(settings: BookingSettings): void {
 }
 
 /** The bureau sets the resident rules of its city. */
-export async function setResidentRules(db: Db, actor: Actor, cityCode: string, rules: ResidentRules): Promise<ResidentRules> {
+export async function setResidentRules(db: Db, actor: Actor, cityCode: string, given: ResidentRules): Promise<ResidentRules> {
   return db.transaction(async (tx) => {
     const [bureau] = await tx
       .select({ id: schema.organisations.id })
@@ -322,6 +327,8 @@ export async function setResidentRules(db: Db, actor: Actor, cityCode: string, r
       .where(and(eq(schema.organisations.kind, 'bureau'), eq(schema.organisations.cityCode, cityCode), sql`${schema.organisations.districtCode} is null`));
     if (!bureau) throw new DomainError('NOT_FOUND');
     await authorize(tx, actor, ['bureau_admin'], bureau.id);
+    // Rules a client leaves out (older consoles know no school quotas) keep their current values.
+    const rules = { ...(await residentRules(tx, cityCode)), ...given };
     await tx
       .insert(schema.cityBookingRules)
       .values({ cityCode, rules, updatedBy: actor.userId })

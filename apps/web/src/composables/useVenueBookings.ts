@@ -1,5 +1,5 @@
 import { computed, ref, shallowRef } from 'vue';
-import type { CreateSeriesBody, DayGrid, SeriesResult, VenueSummary } from '@sports/contracts';
+import type { CreateSeriesBody, DayBooking, DayGrid, SeriesResult, VenueSummary } from '@sports/contracts';
 import { localDate, localTimeToInstant } from '@sports/domain';
 import { ApiError } from '@/api/http.ts';
 import { cancelReservation, createBlocks, createSeries, fetchDayGrid } from '@/api/bookings.ts';
@@ -64,22 +64,26 @@ export function useVenueBookings() {
     return attempt(() => cancelReservation(id, reason));
   }
 
-  function block(input: { resourceIds: string[]; date: string; startTime: string; endTime: string; reason: string }) {
+  /** Blocks courts for a span of one day, then reloads it. A refusal is thrown as the ApiError, fields named. */
+  async function block(input: {
+    resourceIds: string[];
+    date: string;
+    startTime: string;
+    endTime: string;
+    reason: string;
+  }): Promise<{ blocks: DayBooking[]; cancelled: DayBooking[] }> {
     const start = localTimeToInstant(input.date, input.startTime, timeZone.value).toISOString();
     const end = localTimeToInstant(input.date, input.endTime, timeZone.value).toISOString();
-    return attempt(() => createBlocks(venueId.value, { resourceIds: input.resourceIds, start, end, reason: input.reason }));
+    const result = await createBlocks(venueId.value, { resourceIds: input.resourceIds, start, end, reason: input.reason });
+    await load();
+    return result;
   }
 
-  async function series(body: CreateSeriesBody): Promise<{ value: SeriesResult | null; refusal: string | null }> {
-    if (body.dryRun) {
-      try {
-        return { value: await createSeries(venueId.value, body), refusal: null };
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        return { value: null, refusal: err.detail };
-      }
-    }
-    return attempt(() => createSeries(venueId.value, body));
+  /** Lists (dryRun) or creates a weekly series; creating reloads the day. A refusal is thrown as the ApiError. */
+  async function series(body: CreateSeriesBody): Promise<SeriesResult> {
+    const result = await createSeries(venueId.value, body);
+    if (!body.dryRun) await load();
+    return result;
   }
 
   return { venues, venueId, venue, date, grid, loading, error, timeZone, loadVenues, load, cancel, block, series };
