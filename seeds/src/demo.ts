@@ -1,8 +1,10 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { hash, type Algorithm } from '@node-rs/argon2';
 import { schema, type Db, type Tx } from '@sports/db';
 import type { OrganisationKind, StaffRole } from '@sports/domain';
+import { insertDemoAssets } from './assets.ts';
 import { regionSeeds } from './regions.ts';
+import { insertSchoolOpening } from './schools.ts';
 import { insertVenues } from './venues.ts';
 
 export const DEMO_PASSWORD = 'demo12345';
@@ -55,8 +57,9 @@ export interface LoadOptions {
 }
 
 /**
- * Loads the two cities, their bureaus, demo companies and schools, staff and 200 residents, in one
- * transaction. Returns false when it skipped because data was already there.
+ * Loads the two cities, their bureaus, demo companies and schools, staff and 200 residents, venues
+ * and demo equipment with QR codes, in one transaction. Returns false when it skipped because data
+ * was already there.
  */
 export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promise<boolean> {
   if (process.env.NODE_ENV === 'production') throw new Error('demo data is never loaded when NODE_ENV=production');
@@ -76,6 +79,10 @@ export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promis
       schoolByDistrict: { '410105': 'zz-school', '410102': 'zz-school-2', '150603': 'ordos-school' },
       operatorByDistrict: { '410105': 'zz-jinshui-venues' },
     });
+    const [schoolAdmin] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, '13900000003'));
+    await insertSchoolOpening(tx, ['zz-school', 'zz-school-2', 'ordos-school'].map((key) => orgIds.get(key)!), schoolAdmin?.id);
+    const [operator] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, '13900000002'));
+    await insertDemoAssets(tx, { cityCode: ZHENGZHOU, operatorId: orgIds.get('zz-venues')!, schoolId: orgIds.get('zz-school')! }, operator?.id);
   });
   return true;
 }

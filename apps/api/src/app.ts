@@ -8,6 +8,9 @@ import dbPlugin from './plugins/app/db.ts';
 import clockPlugin from './plugins/app/clock.ts';
 import errorsPlugin from './plugins/app/errors.ts';
 import sweepsPlugin from './plugins/app/sweeps.ts';
+import schoolRoutes from './routes/api/v1/schools/index.ts';
+import { identityKeys, localIdentityKey } from './services/identity.ts';
+import answerCachePlugin from './plugins/app/answer-cache.ts';
 import uploadsPlugin from './plugins/app/uploads.ts';
 import cookiePlugin from './plugins/external/cookie.ts';
 import helmetPlugin from './plugins/external/helmet.ts';
@@ -25,21 +28,26 @@ import reservationRoutes, { checkInRoutes } from './routes/api/v1/reservations/i
 import venueBookingRoutes from './routes/api/v1/venues/bookings.ts';
 import venueRoutes from './routes/api/v1/venues/index.ts';
 import healthRoutes from './routes/health.ts';
+import assetRoutes from './routes/api/v1/assets/index.ts';
+import ticketRoutes from './routes/api/v1/tickets/index.ts';
 
 export interface AppOptions {
   config: Config;
   database: Database;
   /** Fixes the time for tests; the real clock otherwise. */
   clock?: () => Date;
+  /** Where log lines go (stdout by default); tests read them to prove what is never logged. */
+  logStream?: { write(line: string): void };
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function serverOptions(config: Config): FastifyServerOptions {
+export function serverOptions(config: Config, logStream?: AppOptions['logStream']): FastifyServerOptions {
   return {
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: (_address, hop) => hop < config.TRUST_PROXY_HOPS,
     requestIdHeader: false,
@@ -62,10 +70,12 @@ export function serverOptions(config: Config): FastifyServerOptions {
 }
 
 /** The whole application: external plugins, then ours, then routes. Listening is server.ts's job. */
-export async function buildApp({ config, database, clock }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>();
+export async function buildApp({ config, database, clock, logStream }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, logStream)).withTypeProvider<TypeBoxTypeProvider>();
   // Entry QR codes are signed with a key derived from the token secret.
   const secrets = { qrKey: createHmac('sha256', config.JWT_SECRET).update('reservation-qr').digest('hex') };
+  // Personal data is sealed with keys from IDENTITY_KEY (required in production; kept in DATA_DIR otherwise).
+  const keys = identityKeys(config.IDENTITY_KEY ?? localIdentityKey(config.DATA_DIR));
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -79,6 +89,7 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
   await app.register(errorsPlugin);
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
+  await app.register(answerCachePlugin, { ttlMs: config.AVAILABILITY_CACHE_MS });
   await app.register(uploadsPlugin, { dataDir: config.DATA_DIR, maxBytes: config.UPLOAD_MAX_BYTES });
   await app.register(sweepsPlugin, {
     intervalMinutes: config.SWEEP_INTERVAL_MINUTES,
@@ -102,7 +113,7 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
           failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
         },
       });
-      await api.register(meRoutes, { prefix: '/me' });
+      await api.register(meRoutes, { prefix: '/me', identityKeys: keys });
       await api.register(organisationRoutes, { prefix: '/organisations' });
       await api.register(regionRoutes, { prefix: '/regions' });
       await api.register(venueRoutes, { prefix: '/venues' });
@@ -111,6 +122,9 @@ export async function buildApp({ config, database, clock }: AppOptions): Promise
       await api.register(checkInRoutes, { prefix: '/check-ins', secrets });
       await api.register(calendarRoutes, { prefix: '/calendar', secrets });
       await api.register(cityRoutes, { prefix: '/cities' });
+      await api.register(schoolRoutes, { secrets });
+      await api.register(assetRoutes, { links: { publicBaseUrl: config.PUBLIC_BASE_URL } });
+      await api.register(ticketRoutes);
       await api.register(mapRoutes, {
         prefix: '/map',
         tiles: { url: config.MAP_TILE_URL, crs: config.MAP_TILE_CRS, attribution: config.MAP_TILE_ATTRIBUTION },

@@ -24,6 +24,11 @@ const ConfigSchema = Type.Object({
   SEED_DEMO_DATA: Type.Boolean({ default: true }),
   /** HMAC secret for access tokens; required in production, random per process otherwise. */
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /**
+   * 32 bytes as 64 hex characters: encrypts ID numbers and names (AES-256-GCM) and keys their hashes.
+   * Required in production; elsewhere one is made once and kept in DATA_DIR/identity.key.
+   */
+  IDENTITY_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 90, default: 30 }),
   /** Send the refresh cookie over HTTPS only. Defaults to true in production. */
@@ -42,6 +47,8 @@ const ConfigSchema = Type.Object({
   SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
   /** Seconds between booking sweeps (no-shows, reminders, completion); 0 turns them off. */
   BOOKING_SWEEP_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
+  /** How long a computed availability answer may be served again (dropped at once by any write here); 0 turns it off. */
+  AVAILABILITY_CACHE_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
   /** Map tiles, `{z}/{x}/{y}` (and optional `{s}`) placeholders, in the coordinate system MAP_TILE_CRS. */
   MAP_TILE_URL: Type.String({ default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }),
   /** wgs84 for OpenStreetMap-style tiles; gcj02 for Chinese providers (positions converted when drawn). */
@@ -52,6 +59,11 @@ const ConfigSchema = Type.Object({
    * journey can book a court and check in at the gate without waiting. Refused in production.
    */
   TEST_CLOCK: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' })),
+  /**
+   * Where residents reach this site, as printed on equipment labels: each QR code encodes
+   * `<PUBLIC_BASE_URL>/r/<code>`. Scheme and host, optionally a path; no query or fragment.
+   */
+  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' }),
   /** The built web app; served with deep links when the folder exists. */
   WEB_DIST: Type.String({ default: path.join(repoRoot, 'apps/web/dist') }),
 });
@@ -68,10 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
   const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, dotenv });
   const production = raw.NODE_ENV === 'production';
   if (production && !raw.JWT_SECRET) throw new Error('JWT_SECRET must be set in production (at least 32 characters)');
+  if (production && !raw.IDENTITY_KEY) throw new Error('IDENTITY_KEY must be set in production (64 hex characters; `openssl rand -hex 32`)');
   if (production && raw.TEST_CLOCK) throw new Error('TEST_CLOCK is for browser journeys and is refused in production');
   return {
     ...raw,
     DATA_DIR: path.resolve(raw.DATA_DIR),
+    PUBLIC_BASE_URL: raw.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     JWT_SECRET: raw.JWT_SECRET ?? randomBytes(32).toString('hex'),
     COOKIE_SECURE: raw.COOKIE_SECURE ?? production,
   };

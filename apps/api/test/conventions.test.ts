@@ -122,10 +122,16 @@ describe('map tile settings', () => {
 });
 
 describe('configuration', () => {
-  it('refuses a fixed test clock in production, and a production start without a secret', async () => {
+  it('refuses a fixed test clock in production, and a production start without its secrets', async () => {
     const { loadConfig } = await import('../src/config.ts');
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TEST_CLOCK: '2026-11-25T18:45:00+08:00' }, false)).toThrow(/TEST_CLOCK/);
+    const identityKey = 'a'.repeat(64);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), IDENTITY_KEY: identityKey, TEST_CLOCK: '2026-11-25T18:45:00+08:00' }, false),
+    ).toThrow(/TEST_CLOCK/);
     expect(() => loadConfig({ NODE_ENV: 'production' }, false)).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, false)).toThrow(/IDENTITY_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), IDENTITY_KEY: 'not-hex' }, false)).toThrow(/IDENTITY_KEY/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), IDENTITY_KEY: identityKey }, false).IDENTITY_KEY).toBe(identityKey);
     expect(() => loadConfig({ PORT: 'eighty' }, false)).toThrow(/PORT/);
   });
 });

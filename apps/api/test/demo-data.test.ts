@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { DEMO_PASSWORD, DEMO_RESIDENT_COUNT, DEMO_STAFF, demoResidentPhone, loadDemoData } from '@sports/seeds';
+import { extendSchoolSessions } from '../src/services/school-plans.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
 let t: TestApp;
@@ -96,6 +97,31 @@ describe('the demo data', () => {
     expect(withoutHours!.n).toBe(0);
   });
 
+  it('has QR-labelled equipment on demo venues only: courts of the demo operator and school, machines along a park’s fitness path', async () => {
+    const rows = await t.database.db
+      .select({ asset: schema.assets, venueName: schema.venues.name, isDemo: schema.venues.isDemo, resourceVenue: schema.venueResources.venueId })
+      .from(schema.assets)
+      .innerJoin(schema.venues, eq(schema.venues.id, schema.assets.venueId))
+      .leftJoin(schema.venueResources, eq(schema.venueResources.id, schema.assets.resourceId));
+    expect(rows.every((r) => r.isDemo)).toBe(true);
+    expect(rows.every((r) => r.asset.resourceId === null || r.resourceVenue === r.asset.venueId)).toBe(true);
+    expect(rows.filter((r) => r.asset.type === 'basketball_hoop').length).toBeGreaterThanOrEqual(4);
+    const path = rows.filter((r) => ['walker', 'air_walker', 'back_massager', 'horizontal_bar', 'parallel_bars', 'rider', 'twister'].includes(r.asset.type));
+    expect(new Set(path.map((r) => r.asset.venueId)).size).toBe(1);
+    expect(path.map((r) => r.asset.type)).toEqual(expect.arrayContaining(['walker', 'air_walker', 'back_massager', 'horizontal_bar', 'parallel_bars', 'rider', 'twister']));
+    expect(path.every((r) => r.asset.lat !== null && r.asset.lng !== null)).toBe(true);
+    expect(new Set(rows.map((r) => r.asset.status))).toEqual(new Set(['ok', 'degraded', 'out_of_service']));
+
+    const operator = await signIn('13900000002');
+    const register = await t.http().get('/api/v1/assets?pageSize=100').set('authorization', `Bearer ${operator.body.accessToken}`);
+    expect(register.body.total).toBeGreaterThan(0);
+    expect(new Set(register.body.items.map((a: { serviceLife: string }) => a.serviceLife))).toContain('warranty_expired');
+    const machine = path.find((r) => r.asset.type === 'walker')!;
+    const scanned = await t.http().get(`/api/v1/assets/by-code/${machine.asset.code}`);
+    expect(scanned.status).toBe(200);
+    expect(scanned.body).toMatchObject({ type: 'walker', typeName: { zh: '漫步机' }, venue: { name: machine.venueName } });
+  });
+
   it('is not loaded twice', async () => {
     expect(await loadDemoData(t.database.db, { onlyIfEmpty: true })).toBe(false);
     const [users] = await t.database.db.select({ n: count() }).from(schema.users);
@@ -110,5 +136,21 @@ describe('the demo data', () => {
     } finally {
       process.env.NODE_ENV = previous;
     }
+  });
+
+  it('every demo school has a safety pledge, and its venues open to residents this week', async () => {
+    const added = await extendSchoolSessions(t.database.db, new Date());
+    expect(added).toBeGreaterThan(0);
+    const sessions = await t.http().get('/api/v1/school-sessions?city=410100&district=410105');
+    expect(sessions.status).toBe(200);
+    expect(sessions.body.total).toBeGreaterThan(0);
+    const first = sessions.body.items[0];
+    expect(first).toMatchObject({ schoolName: '郑州市金水区示范中学（演示）', capacity: 50, status: 'open' });
+    const pledge = await t.http().get(`/api/v1/schools/${first.organisationId}/pledge`);
+    expect(pledge.body).toMatchObject({ version: 1, title: '学校体育场地开放安全承诺书' });
+    const admin = await signIn('13900000003');
+    const plans = await t.http().get('/api/v1/school-plans').set('authorization', `Bearer ${admin.body.accessToken}`);
+    expect(plans.body.total).toBeGreaterThan(0);
+    expect(plans.body.items.every((p: { status: string }) => p.status === 'published')).toBe(true);
   });
 });

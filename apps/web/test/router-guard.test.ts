@@ -85,6 +85,26 @@ describe('the console', () => {
     expect(route.name).toBe('console-forbidden');
   });
 
+  it('opens 校园开放 to school and bureau admins, the school gate to school admins and the figures to bureau admins', async () => {
+    const opens = async (role: 'bureau_admin' | 'school_admin' | 'operator', path: string) => {
+      setActivePinia(createPinia());
+      return (await open(appFor(user('管理员', [role])), path)).name;
+    };
+    expect(await opens('school_admin', '/console/school-opening/plans/new')).toBe('console-school-plan-new');
+    expect(await opens('bureau_admin', '/console/school-opening')).toBe('console-school-opening');
+    expect(await opens('operator', '/console/school-opening')).toBe('console-forbidden');
+    expect(await opens('school_admin', '/console/school-gate')).toBe('console-school-gate');
+    expect(await opens('bureau_admin', '/console/school-gate')).toBe('console-forbidden');
+    expect(await opens('bureau_admin', '/console/school-stats')).toBe('console-school-stats');
+    expect(await opens('school_admin', '/console/school-stats')).toBe('console-forbidden');
+  });
+
+  it('asks a resident to sign in before the real-name page, not before browsing school sessions', async () => {
+    expect((await open(appFor(null), '/me/identity')).name).toBe('login');
+    setActivePinia(createPinia());
+    expect((await open(appFor(null), '/schools')).name).toBe('schools');
+  });
+
   it('lets a bureau admin open 机构与角色', async () => {
     const route = await open(appFor(user('管理员', ['bureau_admin'])), '/console/organisations');
     expect(route.name).toBe('console-organisations');

@@ -40,6 +40,8 @@ export const ResidentRules = Type.Object(
     noShowLimit: Type.Integer({ minimum: 1, maximum: 50 }),
     noShowWindowDays: Type.Integer({ minimum: 1, maximum: 365 }),
     suspensionDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    schoolPerSchoolPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+    schoolPerWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,8 @@ export const Problem = Type.Object(
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
+    /** What the request collides with, when it can be named (the open ticket on the same asset). */
+    existingId: Type.Optional(Type.String()),
     errors: Type.Optional(
       Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
     ),

@@ -1,6 +1,7 @@
 export * as schema from './schema.ts';
 export { openDatabase, dumpMigratedPglite, MIGRATIONS_FOLDER } from './client.ts';
 export type { Database, DatabaseOptions, Db, Tx, Queryable } from './client.ts';
+export { preparedRows } from './prepared.ts';
 export {
   sqlState,
   violatedConstraint,

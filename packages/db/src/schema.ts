@@ -7,11 +7,13 @@ import {
   customType,
   date,
   doublePrecision,
+  foreignKey,
   index,
   inet,
   integer,
   jsonb,
   pgEnum,
+  primaryKey,
   pgTable,
   text,
   timestamp,
@@ -20,6 +22,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type {
+  AssetStatus,
+  AssetType,
   BookingSettings,
   HolidayRule,
   OrganisationKind,
@@ -27,7 +31,12 @@ import type {
   ResidentRules,
   ResourceMode,
   ResourceStatus,
+  SchoolEligibility,
   StaffRole,
+  TicketPhotoKind,
+  TicketPriority,
+  TicketSource,
+  TicketState,
   TimeRange,
   VenueKind,
   WeeklySchedule,
@@ -295,6 +304,8 @@ export const venueResources = pgTable(
   (t) => [
     index('venue_resources_venue_idx').on(t.venueId),
     uniqueIndex('venue_resources_name_uq').on(t.venueId, t.name),
+    // Lets other tables require that a resource they name belongs to the venue they name (assets).
+    unique('venue_resources_id_venue_uq').on(t.id, t.venueId),
     check('venue_resources_capacity', sql`(${t.mode} = 'exclusive' and ${t.capacity} = 1) or (${t.mode} = 'shared' and ${t.capacity} between 1 and 10000)`),
   ],
 );
@@ -464,4 +475,414 @@ export const notifications = pgTable(
     createdAt: timestamps.createdAt,
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+// ——— School fields open to residents (issue 5) ———
+
+export const schoolEligibility = pgEnum('school_eligibility', ['city', 'district'] as const satisfies readonly SchoolEligibility[]);
+export const schoolPlanStatus = pgEnum('school_plan_status', ['draft', 'published', 'withdrawn']);
+export const schoolSessionStatus = pgEnum('school_session_status', ['open', 'closed']);
+export const schoolRegistrationStatus = pgEnum('school_registration_status', ['confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show']);
+
+/**
+ * A resident's real name and ID number, needed once to register at schools. The number is stored
+ * only encrypted (AES-256-GCM) and as a keyed hash (HMAC-SHA-256), so one ID holds one account and
+ * nobody reading the table learns it; the masked form is what anyone is ever shown.
+ */
+export const residentIdentities = pgTable(
+  'resident_identities',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** iv.tag.ciphertext, base64url, of the full name. */
+    nameCipher: text('name_cipher').notNull(),
+    nameMasked: text('name_masked').notNull(),
+    /** iv.tag.ciphertext, base64url, of the ID number. */
+    idCipher: text('id_cipher').notNull(),
+    idHash: text('id_hash').notNull(),
+    idMasked: text('id_masked').notNull(),
+    birthDate: date('birth_date').notNull(),
+    /** The district the resident declares they live in: decides which schools they may use. */
+    districtCode: text('district_code')
+      .notNull()
+      .references(() => regions.code),
+    cityCode: text('city_code')
+      .notNull()
+      .references(() => regions.code),
+    consentVersion: text('consent_version').notNull(),
+    consentedAt: timestamp('consented_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('resident_identities_id_hash_uq').on(t.idHash), check('resident_identities_masked', sql`${t.idMasked} ~ '^[0-9]{4}[*]{10}[0-9]{3}[0-9X]$'`)],
+);
+
+/** A school's safety pledge (安全承诺书). Each edit is a new version; residents accept the newest. */
+export const schoolPledges = pgTable(
+  'school_pledges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [uniqueIndex('school_pledges_version_uq').on(t.organisationId, t.version), check('school_pledges_version_positive', sql`${t.version} >= 1`)],
+);
+
+export const pledgeAcceptances = pgTable(
+  'pledge_acceptances',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    pledgeId: uuid('pledge_id')
+      .notNull()
+      .references(() => schoolPledges.id),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('pledge_acceptances_uq').on(t.userId, t.pledgeId)],
+);
+
+/** When a school field or hall is open to residents, for how many, and to whom. */
+export const schoolPlans = pgTable(
+  'school_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => venueResources.id),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    title: text('title').notNull(),
+    startsOn: date('starts_on').notNull(),
+    endsOn: date('ends_on').notNull(),
+    weekly: jsonb('weekly').$type<WeeklySchedule>().notNull(),
+    closedDates: jsonb('closed_dates').$type<string[]>().notNull().default([]),
+    openOnHolidays: boolean('open_on_holidays').notNull().default(false),
+    capacity: integer('capacity').notNull(),
+    eligibility: schoolEligibility('eligibility').notNull().default('city'),
+    allowMinors: boolean('allow_minors').notNull().default(true),
+    status: schoolPlanStatus('status').notNull().default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id),
+    ...timestamps,
+  },
+  (t) => [
+    index('school_plans_venue_idx').on(t.venueId, t.status),
+    check('school_plans_capacity', sql`${t.capacity} between 1 and 5000`),
+    check('school_plans_dates', sql`${t.endsOn} >= ${t.startsOn}`),
+  ],
+);
+
+/**
+ * One session of a published plan, materialised for the registration window. `taken` counts places
+ * held; the check constraint makes going over capacity impossible whatever the application does.
+ */
+export const schoolSessions = pgTable(
+  'school_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => schoolPlans.id),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => venueResources.id),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    date: date('date').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    capacity: integer('capacity').notNull(),
+    taken: integer('taken').notNull().default(0),
+    status: schoolSessionStatus('status').notNull().default('open'),
+    note: text('note'),
+    closedReason: text('closed_reason'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedBy: uuid('closed_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('school_sessions_plan_start_uq').on(t.planId, t.startsAt),
+    index('school_sessions_start_idx').on(t.startsAt),
+    index('school_sessions_venue_start_idx').on(t.venueId, t.startsAt),
+    check('school_sessions_capacity', sql`${t.taken} >= 0 and ${t.taken} <= ${t.capacity}`),
+    check('school_sessions_times', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+/** A resident's place (and their children's) in a session, with the code shown at the school gate. */
+export const schoolRegistrations = pgTable(
+  'school_registrations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => schoolSessions.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    code: text('code').notNull(),
+    partySize: integer('party_size').notNull(),
+    /** Accompanying children: first name and age only. */
+    minors: jsonb('minors').$type<{ name: string; age: number }[]>().notNull().default([]),
+    status: schoolRegistrationStatus('status').notNull().default('confirmed'),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    createdAt: timestamps.createdAt,
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Closed by the school or cancelled in time: never counts against the resident. */
+    cancelledWithoutPenalty: boolean('cancelled_without_penalty').notNull().default(false),
+    cancelReason: text('cancel_reason'),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+    checkedInBy: uuid('checked_in_by').references(() => users.id),
+    checkedOutAt: timestamp('checked_out_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('school_registrations_code_uq').on(t.code),
+    uniqueIndex('school_registrations_idempotency_uq').on(t.userId, t.idempotencyKey),
+    // One active place per resident per session, whatever races.
+    uniqueIndex('school_registrations_one_per_session_uq')
+      .on(t.sessionId, t.userId)
+      .where(sql`${t.status} in ('confirmed', 'checked_in', 'checked_out')`),
+    index('school_registrations_user_idx').on(t.userId, t.createdAt),
+    check('school_registrations_party', sql`${t.partySize} between 1 and 4`),
+  ],
+);
+
+// ——— Repair reports (issue 6) ———
+
+export const assetType = pgEnum('asset_type', [
+  'basketball_hoop',
+  'net',
+  'court_surface',
+  'lighting',
+  'fence',
+  'toilet',
+  'seating',
+  'walker',
+  'air_walker',
+  'back_massager',
+  'horizontal_bar',
+  'parallel_bars',
+  'rider',
+  'twister',
+  'other',
+] as const satisfies readonly AssetType[]);
+export const assetStatus = pgEnum('asset_status', ['ok', 'degraded', 'out_of_service'] as const satisfies readonly AssetStatus[]);
+
+/**
+ * A piece of equipment residents can report broken: a hoop, a light, a fitness machine on a path.
+ * Its code is printed as a QR label; the optional resource is the court it serves, and must be one of
+ * the same venue (a composite foreign key makes any other impossible).
+ */
+export const assets = pgTable(
+  'assets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id),
+    resourceId: uuid('resource_id'),
+    /** Short and unguessable, from the alphabet of ASSET_CODE_ALPHABET: what the label's QR points to. */
+    code: text('code').notNull(),
+    type: assetType('type').notNull(),
+    /** The label staff and residents know it by, e.g. 1号场东侧篮球架. */
+    name: text('name').notNull(),
+    installDate: date('install_date', { mode: 'string' }).notNull(),
+    serviceLifeYears: integer('service_life_years').notNull(),
+    /** Last day covered by the warranty; null when there is none on record. */
+    warrantyUntil: date('warranty_until', { mode: 'string' }),
+    status: assetStatus('status').notNull().default('ok'),
+    /** WGS-84; for equipment along a fitness path, where the venue's point says little. */
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    createdBy: uuid('created_by').references(() => users.id),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('assets_code_uq').on(t.code),
+    index('assets_venue_idx').on(t.venueId, t.type),
+    index('assets_resource_idx').on(t.resourceId),
+    foreignKey({
+      name: 'assets_resource_same_venue_fk',
+      columns: [t.resourceId, t.venueId],
+      foreignColumns: [venueResources.id, venueResources.venueId],
+    }),
+    check('assets_code_format', sql`${t.code} ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$'`),
+    check('assets_name_present', sql`length(btrim(${t.name})) > 0`),
+    check('assets_service_life', sql`${t.serviceLifeYears} between 1 and 50`),
+    check('assets_warranty_after_install', sql`${t.warrantyUntil} >= ${t.installDate}`),
+    check('assets_position_whole', sql`(${t.lat} is null) = (${t.lng} is null)`),
+    check('assets_lat_range', sql`${t.lat} between -90 and 90`),
+    check('assets_lng_range', sql`${t.lng} between -180 and 180`),
+  ],
+);
+
+export const ticketState = pgEnum('ticket_state', [
+  'submitted',
+  'accepted',
+  'dispatched',
+  'in_progress',
+  'on_hold',
+  'resolved',
+  'closed',
+  'rejected',
+  'duplicate',
+  'transferred',
+  'reopened',
+] as const satisfies readonly TicketState[]);
+export const ticketPriority = pgEnum('ticket_priority', ['urgent', 'normal', 'low'] as const satisfies readonly TicketPriority[]);
+export const ticketSource = pgEnum('ticket_source', ['app', 'open311'] as const satisfies readonly TicketSource[]);
+export const ticketPhotoKind = pgEnum('ticket_photo_kind', ['report', 'after'] as const satisfies readonly TicketPhotoKind[]);
+
+/**
+ * A repair report and where it stands in the workflow (packages/domain tickets.ts). It concerns an
+ * asset, a venue (and perhaps one of its courts), or a bare point on the map, and belongs to the
+ * organisation that must fix it. At most one ticket per asset is open at a time.
+ */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Short, unguessable, from the label alphabet: what a resident or an Open311 client quotes. */
+    code: text('code').notNull(),
+    assetId: uuid('asset_id').references(() => assets.id),
+    venueId: uuid('venue_id').references(() => venues.id),
+    resourceId: uuid('resource_id').references(() => venueResources.id),
+    /** Who must fix it; changes when the ticket is transferred. */
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The asset type the fault belongs to; 'other' for a venue or a point without one. */
+    category: assetType('category').notNull(),
+    /** A fault key of the category's one-tap choices (ASSET_CATALOGUE). */
+    fault: text('fault').notNull(),
+    description: text('description').notNull().default(''),
+    /** WGS-84. */
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    reporterId: uuid('reporter_id').references(() => users.id),
+    /** For a report without an account; shown masked only. */
+    reporterPhone: text('reporter_phone'),
+    state: ticketState('state').notNull().default('submitted'),
+    priority: ticketPriority('priority').notNull().default('normal'),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => tickets.id),
+    source: ticketSource('source').notNull().default('app'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    rating: integer('rating'),
+    /** When the sweep passed the overdue ticket up to the district bureau. */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('tickets_code_uq').on(t.code),
+    // The dispatcher's queue: an organisation's tickets in a state, soonest due first.
+    index('tickets_queue_idx').on(t.organisationId, t.state, t.dueAt),
+    // One open ticket per asset: a second report is a +1 on the first, even when two arrive at once.
+    uniqueIndex('tickets_open_asset_uq')
+      .on(t.assetId)
+      .where(sql`${t.state} not in ('resolved', 'closed', 'rejected', 'duplicate')`),
+    index('tickets_venue_idx').on(t.venueId),
+    index('tickets_reporter_idx').on(t.reporterId, t.createdAt),
+    index('tickets_assignee_idx').on(t.assigneeId, t.state),
+    check('tickets_code_format', sql`${t.code} ~ '^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$'`),
+    check('tickets_fault_present', sql`length(btrim(${t.fault})) > 0`),
+    check('tickets_position_whole', sql`(${t.lat} is null) = (${t.lng} is null)`),
+    check('tickets_lat_range', sql`${t.lat} between -90 and 90`),
+    check('tickets_lng_range', sql`${t.lng} between -180 and 180`),
+    check('tickets_place_known', sql`${t.assetId} is not null or ${t.venueId} is not null or ${t.lat} is not null`),
+    check('tickets_reporter_known', sql`${t.source} = 'open311' or ${t.reporterId} is not null or ${t.reporterPhone} is not null`),
+    check('tickets_reporter_phone_format', sql`${t.reporterPhone} ~ '^1[3-9][0-9]{9}$'`),
+    check('tickets_rating_range', sql`${t.rating} between 1 and 5`),
+    check('tickets_duplicate_of_other', sql`${t.duplicateOf} <> ${t.id}`),
+  ],
+);
+
+/** The ticket's timeline: every report, move, assignment and note, with who and when. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** null for the system (auto-close, escalation) and for an anonymous reporter. */
+    actorId: uuid('actor_id').references(() => users.id),
+    /** A workflow move, or 'report', 'note', 'me_too', 'rating', 'escalate', 'merged'. */
+    kind: text('kind').notNull(),
+    fromState: ticketState('from_state'),
+    toState: ticketState('to_state'),
+    note: text('note').notNull().default(''),
+    /** Staff-only: hidden from the reporter and the public. */
+    internal: boolean('internal').notNull().default(false),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.at, t.id)],
+);
+
+/** The reporter's photos and the technician's after-photos, re-encoded like venue photos. */
+export const ticketPhotos = pgTable(
+  'ticket_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: ticketPhotoKind('kind').notNull(),
+    key: text('key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [index('ticket_photos_ticket_idx').on(t.ticketId, t.kind)],
+);
+
+/** Residents told about a ticket's progress: its reporter's +1s ("我也遇到") and plain followers. */
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    meToo: boolean('me_too').notNull().default(false),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [primaryKey({ name: 'ticket_followers_pk', columns: [t.ticketId, t.userId] }), index('ticket_followers_user_idx').on(t.userId)],
+);
+
+/** Reports without an account, counted per phone and per client address to throttle them. */
+export const anonymousTicketReports = pgTable(
+  'anonymous_ticket_reports',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    phone: text('phone').notNull(),
+    ip: inet('ip').notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('anonymous_ticket_reports_phone_idx').on(t.phone, t.reportedAt),
+    index('anonymous_ticket_reports_ip_idx').on(t.ip, t.reportedAt),
+  ],
 );

@@ -57,6 +57,9 @@ export interface ResidentRules {
   noShowLimit: number;
   noShowWindowDays: number;
   suspensionDays: number;
+  /** School fields: sessions one resident may hold at one school on one day, and in one week. */
+  schoolPerSchoolPerDay: number;
+  schoolPerWeek: number;
 }
 
 export const DEFAULT_RESIDENT_RULES: ResidentRules = {
@@ -66,6 +69,8 @@ export const DEFAULT_RESIDENT_RULES: ResidentRules = {
   noShowLimit: 3,
   noShowWindowDays: 60,
   suspensionDays: 30,
+  schoolPerSchoolPerDay: 1,
+  schoolPerWeek: 3,
 };
 
 /** Check-in opens this long before the start and closes this long after it. */

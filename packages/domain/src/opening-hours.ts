@@ -202,6 +202,15 @@ function offsetChange(before: number, after: number, timeZone: string): number {
   return high;
 }
 
+/** Whether 'YYYY-MM-DD' names a real calendar date (not 2026-02-30). */
+export function isCalendarDate(date: string): boolean {
+  try {
+    return addDays(date, 0) === date;
+  } catch {
+    return false;
+  }
+}
+
 /** 'YYYY-MM-DD' of an instant as the wall clock in `timeZone` shows it. */
 export function localDate(at: Date, timeZone: string): string {
   if (Number.isNaN(at.getTime())) throw new RangeError('Invalid Date');

@@ -16,6 +16,10 @@ import {
 
 type VenueRow = typeof schema.venues.$inferSelect;
 type ResourceRow = typeof schema.venueResources.$inferSelect;
+/** What of a venue decides its courts' slots. */
+export type VenueRules = Pick<VenueRow, 'id' | 'timeZone' | 'weeklyHours' | 'holidayRule' | 'bookingSettings'>;
+/** What of a court decides its slots. */
+export type ResourceRules = Pick<ResourceRow, 'id' | 'weeklyHours' | 'bookingSettings'>;
 
 /** Platform defaults, then the venue's settings, then the resource's own. */
 export function effectiveSettings(venue: Pick<VenueRow, 'bookingSettings'>, resource: Pick<ResourceRow, 'bookingSettings'>): BookingSettings {
@@ -27,16 +31,21 @@ export async function residentRules(db: Queryable, cityCode: string): Promise<Re
     .select({ rules: schema.cityBookingRules.rules })
     .from(schema.cityBookingRules)
     .where(eq(schema.cityBookingRules.cityCode, cityCode));
-  return { ...DEFAULT_RESIDENT_RULES, ...(row?.rules ?? {}) };
+  return withDefaultRules(row?.rules);
 }
 
-type ExceptionRow = DatedException & { resourceId: string | null };
+/** A city's stored rules (or none) over the platform defaults. */
+export function withDefaultRules(stored: Partial<ResidentRules> | null | undefined): ResidentRules {
+  return { ...DEFAULT_RESIDENT_RULES, ...(stored ?? {}) };
+}
+
+export type ExceptionRow = DatedException & { resourceId: string | null };
 
 /**
  * When a resource is open: its own week when it has one (else the venue's), the venue's dated
  * exceptions plus its own (its own win on the same date), the venue's holiday rule.
  */
-function openingRulesOf(venue: VenueRow, resource: ResourceRow, exceptions: ExceptionRow[]): OpeningRules {
+function openingRulesOf(venue: VenueRules, resource: ResourceRules, exceptions: readonly ExceptionRow[]): OpeningRules {
   const own = exceptions.filter((e) => e.resourceId === resource.id);
   const ownDates = new Set(own.map((e) => e.date));
   return {
@@ -47,7 +56,8 @@ function openingRulesOf(venue: VenueRow, resource: ResourceRow, exceptions: Exce
   };
 }
 
-async function venueExceptions(db: Queryable, venueId: string, from: string, to: string): Promise<ExceptionRow[]> {
+/** The exceptions of a venue (and of its resources) on local dates `from`…`to`. */
+export async function venueExceptions(db: Queryable, venueId: string, from: string, to: string): Promise<ExceptionRow[]> {
   const e = schema.venueHoursExceptions;
   const rows = await db
     .select({ date: e.date, kind: e.kind, ranges: e.ranges, reason: e.reason, resourceId: e.resourceId })
@@ -57,37 +67,64 @@ async function venueExceptions(db: Queryable, venueId: string, from: string, to:
 }
 
 /**
- * The bookable slots of several resources of one venue over local dates `from`…`from + days - 1`:
- * one query for the exceptions, and one expansion per distinct set of rules (most courts share the
- * venue's), so a 20-court grid costs little more than one court.
+ * Expanded slots, remembered by everything they depend on: the zone, the week, the holiday rule,
+ * the dated exceptions, the dates and the slot length (the holiday calendar is fixed in the code).
+ * Expanding wall-clock hours asks the time-zone database for every boundary, which a booking would
+ * otherwise pay on every request for a day whose rules have not changed. Bounded; least recently
+ * used goes first. The arrays are shared: callers read them and never change them.
  */
-export async function venueSlots(
-  db: Queryable,
-  venue: VenueRow,
-  resources: readonly ResourceRow[],
+const expansions = new Map<string, readonly Slot[]>();
+const EXPANSION_LIMIT = 2000;
+
+function expandedSlots(rules: OpeningRules, from: string, to: string, slotMinutes: number): Slot[] {
+  const key = JSON.stringify([rules.timeZone, rules.weekly, rules.holidayRule, rules.exceptions, from, to, slotMinutes]);
+  let slots = expansions.get(key);
+  if (slots) {
+    expansions.delete(key);
+  } else {
+    slots = expandSlots(expandOpeningHours(rules, from, to, chinaHolidayCalendar), slotMinutes);
+    if (expansions.size >= EXPANSION_LIMIT) expansions.delete(expansions.keys().next().value!);
+  }
+  expansions.set(key, slots);
+  return slots as Slot[];
+}
+
+/**
+ * The bookable slots of several resources of one venue over local dates `from`…`from + days - 1`,
+ * from the venue's exceptions in that span (see venueExceptions): one expansion per distinct set of
+ * rules (most courts share the venue's), remembered across requests, so a 20-court grid costs little
+ * more than one court.
+ */
+export function slotsFromRules(
+  venue: VenueRules,
+  resources: readonly ResourceRules[],
+  exceptions: readonly ExceptionRow[],
   from: string,
   days: number,
-): Promise<Map<string, Slot[]>> {
+): Map<string, Slot[]> {
   const to = addDays(from, days - 1);
-  const exceptions = await venueExceptions(db, venue.id, from, to);
-  const byRules = new Map<string, Slot[]>();
   const out = new Map<string, Slot[]>();
   for (const resource of resources) {
     const rules = openingRulesOf(venue, resource, exceptions);
-    const slotMinutes = effectiveSettings(venue, resource).slotMinutes;
-    const key = JSON.stringify([rules.weekly, rules.exceptions, slotMinutes]);
-    let slots = byRules.get(key);
-    if (!slots) {
-      slots = expandSlots(expandOpeningHours(rules, from, to, chinaHolidayCalendar), slotMinutes);
-      byRules.set(key, slots);
-    }
-    out.set(resource.id, slots);
+    out.set(resource.id, expandedSlots(rules, from, to, effectiveSettings(venue, resource).slotMinutes));
   }
   return out;
 }
 
+/** As slotsFromRules, reading the exceptions first. */
+export async function venueSlots(
+  db: Queryable,
+  venue: VenueRules,
+  resources: readonly ResourceRules[],
+  from: string,
+  days: number,
+): Promise<Map<string, Slot[]>> {
+  const exceptions = await venueExceptions(db, venue.id, from, addDays(from, days - 1));
+  return slotsFromRules(venue, resources, exceptions, from, days);
+}
+
 /** The bookable slots of one resource. */
-export async function resourceSlots(db: Queryable, venue: VenueRow, resource: ResourceRow, from: string, days: number): Promise<Slot[]> {
+export async function resourceSlots(db: Queryable, venue: VenueRules, resource: ResourceRules, from: string, days: number): Promise<Slot[]> {
   return (await venueSlots(db, venue, [resource], from, days)).get(resource.id)!;
 }
 
@@ -99,3 +136,23 @@ export function rangeText(start: Date, end: Date): string {
 /** Start and end of a reservation's time, read as timestamps (not range text, whose form depends on the session). */
 export const startOf = () => sql<Date>`lower(${schema.reservations.during})`.mapWith(schema.reservations.createdAt);
 export const endOf = () => sql<Date>`upper(${schema.reservations.during})`.mapWith(schema.reservations.createdAt);
+
+/**
+ * Writers of a court's reservations take turns: a transaction-scoped advisory lock per court (key
+ * space 1, taken in a fixed order). The exclusion constraint stays the guard; the lock only stops
+ * concurrent inserts into its index from waiting on each other until PostgreSQL aborts one as a
+ * deadlock, which under a rush of attempts at one slot cost a second each.
+ */
+export async function lockCourts(tx: Queryable, resourceIds: readonly string[]): Promise<void> {
+  for (const id of [...new Set(resourceIds)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(1, hashtext(${id}))`);
+  }
+}
+
+/**
+ * A resident's lock and then a court's, in one statement (parameters: the user id, the court id):
+ * the resident's booking and registration requests take turns, so two at once cannot both slip under
+ * a quota (the same key as school registrations take), and the court's writers take turns as in
+ * lockCourts. Always in this order, so no two transactions wait for each other.
+ */
+export const LOCK_RESIDENT_THEN_COURT = `select pg_advisory_xact_lock(hashtext('reservations:' || $1::text)), pg_advisory_xact_lock(1, hashtext($2::text))`;

@@ -3,6 +3,7 @@ import { schema, type Db, type Queryable } from '@sports/db';
 import { suspensionAfterNoShows } from '@sports/domain';
 import { residentRules } from './booking-rules.ts';
 import { notify, type SmsSender } from './notifications.ts';
+import { markSchoolNoShows, schoolNoShowsSince } from './school-registrations.ts';
 
 const r = schema.reservations;
 
@@ -55,8 +56,9 @@ async function markNoShows(tx: Queryable, now: Date, report: SweepReport): Promi
         ),
       )
       .returning({ userId: r.userId });
-    report.noShows += missed.length;
-    const people = [...new Set(missed.map((m) => m.userId).filter((u): u is string => u !== null))];
+    const missedAtSchools = await markSchoolNoShows(tx, cityCode, now);
+    report.noShows += missed.length + missedAtSchools.length;
+    const people = [...new Set([...missed.map((m) => m.userId), ...missedAtSchools.map((m) => m.userId)].filter((u): u is string => u !== null))];
     for (const userId of people) {
       const since = new Date(now.getTime() - rules.noShowWindowDays * 86_400_000);
       const history = await tx
@@ -70,7 +72,8 @@ async function markNoShows(tx: Queryable, now: Date, report: SweepReport): Promi
             sql`${r.venueId} in (select id from ${schema.venues} where city_code = ${cityCode})`,
           ),
         );
-      const until = suspensionAfterNoShows(history.map((h) => h.start), rules, now);
+      const atSchools = await schoolNoShowsSince(tx, userId, cityCode, since);
+      const until = suspensionAfterNoShows([...history.map((h) => h.start), ...atSchools], rules, now);
       if (!until) continue;
       const s = schema.bookingSuspensions;
       const [active] = await tx
@@ -78,7 +81,7 @@ async function markNoShows(tx: Queryable, now: Date, report: SweepReport): Promi
         .from(s)
         .where(and(eq(s.userId, userId), eq(s.cityCode, cityCode), gt(s.until, now)));
       if ((active?.n ?? 0) > 0) continue;
-      const reason = `${rules.noShowWindowDays} 天内 ${history.length} 次预约未到场（上限 ${rules.noShowLimit} 次）`;
+      const reason = `${rules.noShowWindowDays} 天内 ${history.length + atSchools.length} 次预约未到场（上限 ${rules.noShowLimit} 次）`;
       await tx.insert(s).values({ userId, cityCode, until, reason });
       await notify(tx, [
         {

@@ -3,13 +3,15 @@ import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { BookingStanding } from '@sports/contracts';
 import { schema, type Db } from '@sports/db';
 import { residentRules } from './booking-rules.ts';
+import { schoolNoShowsSince } from './school-registrations.ts';
 
 /** Where a resident stands in a city: suspended or not (and why, until when), the rules, their feed URL. */
 export async function bookingStanding(db: Db, userId: string, cityCode: string, now: Date): Promise<BookingStanding> {
   const rules = await residentRules(db, cityCode);
   const s = schema.bookingSuspensions;
   const r = schema.reservations;
-  const [[suspension], [noShows]] = await Promise.all([
+  const since = new Date(now.getTime() - rules.noShowWindowDays * 86_400_000);
+  const [[suspension], [noShows], atSchools] = await Promise.all([
     db
       .select({ until: s.until, reason: s.reason })
       .from(s)
@@ -23,15 +25,17 @@ export async function bookingStanding(db: Db, userId: string, cityCode: string, 
         and(
           eq(r.userId, userId),
           eq(r.status, 'no_show'),
-          gt(sql`lower(${r.during})`, new Date(now.getTime() - rules.noShowWindowDays * 86_400_000)),
+          gt(sql`lower(${r.during})`, since),
           sql`${r.venueId} in (select id from ${schema.venues} where city_code = ${cityCode})`,
         ),
       ),
+    schoolNoShowsSince(db, userId, cityCode, since),
   ]);
   return {
     suspendedUntil: suspension?.until.toISOString() ?? null,
     suspensionReason: suspension?.reason ?? null,
-    noShowsInWindow: noShows?.n ?? 0,
+    // Courts and school fields count toward the one city-wide policy.
+    noShowsInWindow: (noShows?.n ?? 0) + atSchools.length,
     rules,
     calendarFeedPath: `/api/v1/calendar/${await calendarToken(db, userId)}.ics`,
   };

@@ -20,6 +20,7 @@ export interface TestApp {
 export async function createTestApp(
   overrides: Record<string, string> = {},
   clock?: () => Date,
+  logStream?: { write(line: string): void },
 ): Promise<TestApp> {
   const config: Config = loadConfig(
     {
@@ -36,7 +37,7 @@ export async function createTestApp(
     false,
   );
   const database = await createTestDatabase();
-  const app = await buildApp({ config, database, ...(clock ? { clock } : {}) });
+  const app = await buildApp({ config, database, ...(clock ? { clock } : {}), ...(logStream ? { logStream } : {}) });
   return {
     app,
     database,

@@ -1,4 +1,5 @@
-import { ref, shallowRef } from 'vue';
+import { onBeforeUnmount, ref, shallowRef, type Ref } from 'vue';
+import { useI18n } from 'vue-i18n';
 import type { Reservation } from '@sports/contracts';
 import { ApiError } from '@/api/http.ts';
 import { checkIn } from '@/api/bookings.ts';
@@ -83,4 +84,42 @@ export async function startQrScanner(video: HTMLVideoElement, onCode: (text: str
     for (const track of stream.getTracks()) track.stop();
     video.srcObject = null;
   };
+}
+
+/**
+ * The camera half of a gate page: start and stop scanning into `video`, hand each code read to
+ * `onCode` (scanning stops first), and say in words why the camera could not start. The camera is
+ * released when the page goes away.
+ */
+export function useCameraScanner(video: Ref<HTMLVideoElement | null>, onCode: (text: string) => void) {
+  const { t } = useI18n();
+  const scanning = ref(false);
+  const cameraProblem = ref('');
+  let stop: (() => void) | null = null;
+
+  function stopCamera(): void {
+    stop?.();
+    stop = null;
+    scanning.value = false;
+  }
+
+  async function startCamera(): Promise<void> {
+    cameraProblem.value = '';
+    scanning.value = true;
+    try {
+      if (!navigator.mediaDevices?.getUserMedia) throw new Error('getUserMedia');
+      // The <video> is shown by `scanning`; let it render before the stream is attached.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      stop = await startQrScanner(video.value!, (text) => {
+        stopCamera();
+        onCode(text);
+      });
+    } catch (err) {
+      scanning.value = false;
+      cameraProblem.value = t('console.checkIn.cameraUnavailable', { reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  onBeforeUnmount(stopCamera);
+  return { scanning, cameraProblem, startCamera, stopCamera };
 }

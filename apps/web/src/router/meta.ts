@@ -1,7 +1,17 @@
 import type { StaffRole } from '@sports/contracts';
 
 /** Icons of the console menu, by name, so the router does not pull the icon package into the resident side. */
-export type ConsoleIcon = 'overview' | 'organisations' | 'venues' | 'repairTickets' | 'schoolOpening' | 'myTickets' | 'checkIn' | 'bookings';
+export type ConsoleIcon =
+  | 'overview'
+  | 'organisations'
+  | 'venues'
+  | 'repairTickets'
+  | 'schoolOpening'
+  | 'schoolGate'
+  | 'schoolStats'
+  | 'myTickets'
+  | 'checkIn'
+  | 'bookings';
 
 declare module 'vue-router' {
   interface RouteMeta {

@@ -3,6 +3,8 @@ import type { StaffRole } from '@sports/contracts';
 
 /** Who keeps the venue registry: a bureau for its area, an operator or a school for its own. */
 const VENUE_MANAGERS: readonly StaffRole[] = ['bureau_admin', 'operator', 'school_admin'];
+/** Who plans school-field opening: the school, or a bureau for the schools in its area. */
+const SCHOOL_PLANNERS: readonly StaffRole[] = ['school_admin', 'bureau_admin'];
 
 /**
  * Every page is loaded on demand. Resident pages (Vant) and console pages (Element Plus) live under
@@ -58,6 +60,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'resident.features.repairs.title' },
       },
       {
+        path: 'schools',
+        name: 'schools',
+        component: () => import('@/pages/resident/SchoolsPage.vue'),
+        meta: { titleKey: 'schools.title' },
+      },
+      {
+        path: 'schools/sessions/:id',
+        name: 'school-session',
+        component: () => import('@/pages/resident/SchoolSessionPage.vue'),
+        meta: { titleKey: 'schools.session.title' },
+      },
+      {
         path: 'bookings',
         name: 'bookings',
         component: () => import('@/pages/resident/MyBookingsPage.vue'),
@@ -75,6 +89,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'me',
         component: () => import('@/pages/resident/MePage.vue'),
         meta: { titleKey: 'resident.me.title', requiresAuth: true },
+      },
+      {
+        path: 'me/identity',
+        name: 'identity',
+        component: () => import('@/pages/resident/IdentityPage.vue'),
+        meta: { titleKey: 'identity.title', requiresAuth: true },
       },
     ],
   },
@@ -139,8 +159,33 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'school-opening',
         name: 'console-school-opening',
-        component: () => import('@/pages/console/ConsolePlaceholderPage.vue'),
-        meta: { titleKey: 'console.nav.schoolOpening', roles: ['school_admin'], consoleNav: 'schoolOpening' },
+        component: () => import('@/pages/console/SchoolOpeningPage.vue'),
+        meta: { titleKey: 'console.nav.schoolOpening', roles: SCHOOL_PLANNERS, consoleNav: 'schoolOpening' },
+      },
+      {
+        path: 'school-opening/plans/new',
+        name: 'console-school-plan-new',
+        component: () => import('@/pages/console/SchoolPlanEditorPage.vue'),
+        meta: { titleKey: 'console.schools.editor.newTitle', roles: SCHOOL_PLANNERS, consoleSection: 'console-school-opening' },
+      },
+      {
+        path: 'school-opening/plans/:id',
+        name: 'console-school-plan',
+        component: () => import('@/pages/console/SchoolPlanEditorPage.vue'),
+        meta: { titleKey: 'console.nav.schoolOpening', roles: SCHOOL_PLANNERS, consoleSection: 'console-school-opening' },
+      },
+      {
+        // The school gate on a phone: scan the entry QR code or type the code, in or out.
+        path: 'school-gate',
+        name: 'console-school-gate',
+        component: () => import('@/pages/console/SchoolGatePage.vue'),
+        meta: { titleKey: 'console.nav.schoolGate', roles: ['school_admin'], consoleNav: 'schoolGate' },
+      },
+      {
+        path: 'school-stats',
+        name: 'console-school-stats',
+        component: () => import('@/pages/console/SchoolStatsPage.vue'),
+        meta: { titleKey: 'console.nav.schoolStats', roles: ['bureau_admin'], consoleNav: 'schoolStats' },
       },
       {
         path: 'my-tickets',

@@ -24,6 +24,28 @@ export const useRegionStore = defineStore('regions', () => {
     return loading;
   }
 
+  /** Every city and its districts (the home-district picker of the real-name page). */
+  async function loadAll(): Promise<Region[]> {
+    let loading = pending.get('');
+    if (!loading) {
+      loading = listRegions()
+        .then((regions) => {
+          const grouped: Record<string, Region[]> = {};
+          for (const region of regions) (grouped[region.cityCode] ??= []).push(region);
+          byCity.value = { ...byCity.value, ...grouped };
+          return regions;
+        })
+        .finally(() => pending.delete(''));
+      pending.set('', loading);
+    }
+    return loading;
+  }
+
+  /** The loaded cities, in the order the API lists them. */
+  function cities(): Region[] {
+    return Object.values(byCity.value).flatMap((regions) => regions.filter((region) => region.level === 'city'));
+  }
+
   function districtsOf(cityCode: string): Region[] {
     return (byCity.value[cityCode] ?? []).filter((region) => region.level === 'district');
   }
@@ -37,5 +59,5 @@ export const useRegionStore = defineStore('regions', () => {
     return undefined;
   }
 
-  return { loadCity, districtsOf, nameOf };
+  return { loadCity, loadAll, cities, districtsOf, nameOf };
 });

@@ -56,7 +56,7 @@ function fieldProblems(issues: AjvIssue[], locale: Locale): FieldMessage[] {
   return [...byField].map(([field, message]) => ({ field, message }));
 }
 
-function problem(request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldMessage[]): Problem {
+function problem(request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldMessage[], existingId?: string): Problem {
   const status = ERRORS[code].status;
   return {
     type: `urn:sports-platform:problem:${code}`,
@@ -67,6 +67,7 @@ function problem(request: FastifyRequest, code: ErrorCode, detail: string, field
     instance: request.url.split('?')[0]!,
     requestId: request.id,
     ...(fields && fields.length > 0 ? { errors: fields } : {}),
+    ...(existingId ? { existingId } : {}),
   };
 }
 
@@ -112,7 +113,8 @@ export default fp(
         const retryAfter = err.params.retryAfterSeconds;
         if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
         const fields = err.fields.map((f) => ({ field: f.field, message: locale === 'en' ? f.en : f.zh }));
-        return send(reply, problem(request, err.code, errorMessage(err.code, locale, err.params), fields));
+        const existingId = typeof err.params.existingId === 'string' ? err.params.existingId : undefined;
+        return send(reply, problem(request, err.code, errorMessage(err.code, locale, err.params), fields, existingId));
       }
       if (err.validation) {
         const fields = fieldProblems(err.validation as AjvIssue[], locale);

@@ -2,34 +2,42 @@ import fp from 'fastify-plugin';
 import { runBookingSweep } from '../../services/booking-sweeps.ts';
 import { loggingSmsSender } from '../../services/notifications.ts';
 import { extendOpenIntervals } from '../../services/open-intervals.ts';
+import { extendSchoolSessions } from '../../services/school-plans.ts';
+import { runTicketSweep } from '../../services/ticket-sweeps.ts';
 
 export interface SweepsPluginOptions {
   /** Opening-interval upkeep; 0 turns it off (tests run sweeps by hand). */
   intervalMinutes: number;
-  /** No-shows, reminders, completion; 0 turns it off. */
+  /** No-shows, reminders, completion, and the repair tickets' auto-close and escalation; 0 turns it off. */
   bookingSweepSeconds: number;
 }
 
 /**
  * Background upkeep that must not depend on anyone calling the API: keeps the materialised opening
- * intervals a fortnight ahead, and runs the booking sweep. Each sweep takes a Postgres advisory
- * lock, so with several instances exactly one does the work.
+ * intervals a fortnight ahead, and runs the booking and repair-ticket sweeps. Each sweep takes a
+ * Postgres advisory lock, so with several instances exactly one does the work.
  */
 export default fp<SweepsPluginOptions>(
   async (fastify, opts) => {
     const sms = loggingSmsSender((entry, message) => fastify.log.info(entry, message));
     let bookingTimer: NodeJS.Timeout | undefined;
     if (opts.bookingSweepSeconds > 0) {
-      const sweepBookings = async () => {
+      const sweepBookingsAndTickets = async () => {
         try {
           const report = await runBookingSweep(fastify.db, sms, fastify.now());
           if (report && report.noShows + report.reminded + report.completed > 0) fastify.log.info(report, 'booking sweep');
         } catch (err) {
           fastify.log.error({ err }, 'booking sweep failed');
         }
+        try {
+          const report = await runTicketSweep(fastify.db, fastify.now());
+          if (report && report.closed + report.escalated > 0) fastify.log.info(report, 'ticket sweep');
+        } catch (err) {
+          fastify.log.error({ err }, 'ticket sweep failed');
+        }
       };
       fastify.addHook('onReady', async () => {
-        bookingTimer = setInterval(sweepBookings, opts.bookingSweepSeconds * 1000);
+        bookingTimer = setInterval(sweepBookingsAndTickets, opts.bookingSweepSeconds * 1000);
         bookingTimer.unref();
       });
       fastify.addHook('onClose', async () => clearInterval(bookingTimer));
@@ -39,6 +47,8 @@ export default fp<SweepsPluginOptions>(
       try {
         const extended = await extendOpenIntervals(fastify.db, fastify.now());
         if (extended > 0) fastify.log.info({ extended }, 'opening intervals extended');
+        const sessions = await extendSchoolSessions(fastify.db, fastify.now());
+        if (sessions > 0) fastify.log.info({ sessions }, 'school sessions written ahead');
       } catch (err) {
         fastify.log.error({ err }, 'opening-interval sweep failed');
       }

@@ -1,12 +1,62 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { BookingStanding, Me, Notification, StandingQuery, Uuid } from '@sports/contracts';
+import { BookingStanding, Identity, IdentityBody, Me, Notification, StandingQuery, Uuid } from '@sports/contracts';
+import { deleteIdentity, getIdentity, setIdentity, type IdentityKeys } from '../../../../services/identity.ts';
 import { getMe } from '../../../../services/accounts.ts';
 import { listNotifications, markNotificationRead } from '../../../../services/notifications.ts';
 import { bookingStanding } from '../../../../services/standing.ts';
 import { bearer, problems } from '../../../responses.ts';
 
-const meRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+export interface MeRoutesOptions {
+  identityKeys: IdentityKeys;
+}
+
+const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { identityKeys }) => {
+  const identityTags = ['schools'];
+  fastify.get(
+    '/identity',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: identityTags,
+        summary: '我的实名信息 My real-name record, masked, and the consent text',
+        security: bearer,
+        response: { 200: Identity, ...problems(401) },
+      },
+    },
+    async (request) => getIdentity(fastify.db, request.actor.userId, request.locale === 'en' ? 'en' : 'zh'),
+  );
+  fastify.put(
+    '/identity',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: identityTags,
+        summary: '实名登记或更正 Record or correct name and ID number (checked by GB 11643; stored encrypted)',
+        security: bearer,
+        body: IdentityBody,
+        response: { 200: Identity, ...problems(400, 401, 409) },
+      },
+    },
+    async (request) => setIdentity(fastify.db, identityKeys, request.actor, request.body, fastify.now()),
+  );
+  fastify.delete(
+    '/identity',
+    {
+      onRequest: fastify.authenticate,
+      schema: {
+        tags: identityTags,
+        summary: '删除实名信息 Delete it; school registrations not yet begun are cancelled',
+        security: bearer,
+        response: { 204: Type.Null(), ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      await deleteIdentity(fastify.db, request.actor, fastify.now());
+      return reply.status(204).send(null);
+    },
+  );
+
   fastify.get(
     '/',
     {
