@@ -1,0 +1,221 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  MyTicketsQuery,
+  Page,
+  ReportTicketBody,
+  TicketDetail,
+  TicketFollowing,
+  TicketListQuery,
+  TicketMoveBody,
+  TicketNoteBody,
+  TicketParams,
+  TicketPhoto,
+  TicketPhotoQuery,
+  TicketRatingBody,
+  TicketSuggestion,
+  TicketSuggestionsQuery,
+  TicketSummary,
+} from '@sports/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../../../../services/actor.ts';
+import { DomainError } from '../../../../services/errors.ts';
+import * as tickets from '../../../../services/tickets.ts';
+import { bearer, problems } from '../../../responses.ts';
+
+/**
+ * Repair tickets (一键报修): reporting, duplicates, the workflow, and the staff's and residents'
+ * lists. Mounted at /api/v1 (it also answers /me/tickets).
+ */
+const ticketRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const tags = ['tickets'];
+  const signedIn = { onRequest: fastify.authenticate };
+  const anyone = { onRequest: fastify.identify };
+  const actorOrNull = (request: FastifyRequest): Actor | null => request.actor ?? null;
+  const detail = (request: FastifyRequest, id: string) => tickets.getTicket(fastify.db, actorOrNull(request), id, fastify.now());
+
+  fastify.post(
+    '/tickets',
+    {
+      ...anyone,
+      schema: {
+        tags,
+        summary: '报修 Report a fault: by asset code, venue (and court) or map point; without an account, with a phone number',
+        body: ReportTicketBody,
+        response: { 201: TicketDetail, ...problems(400, 401, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const id = await tickets.reportTicket(fastify.db, actorOrNull(request), request.body, { ip: request.ip }, fastify.now());
+      return reply.status(201).send(await detail(request, id));
+    },
+  );
+
+  fastify.get(
+    '/tickets/suggestions',
+    {
+      schema: {
+        tags,
+        summary: '可能重复的报修 Open tickets on the same asset, or within 50 m in the same category',
+        querystring: TicketSuggestionsQuery,
+        response: { 200: Type.Array(TicketSuggestion), ...problems(400) },
+      },
+    },
+    async (request) => tickets.suggestDuplicates(fastify.db, request.query, fastify.now()),
+  );
+
+  fastify.get(
+    '/tickets',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '报修队列 Tickets of the organisations I reach: overdue first, then by due time',
+        querystring: TicketListQuery,
+        response: { 200: Page(TicketSummary), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => tickets.listTickets(fastify.db, request.actor, request.query, fastify.now()),
+  );
+
+  fastify.get(
+    '/me/tickets',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '我的报修 Tickets I reported or follow, newest first',
+        querystring: MyTicketsQuery,
+        response: { 200: Page(TicketSummary), ...problems(400, 401) },
+      },
+    },
+    async (request) => tickets.myTickets(fastify.db, request.actor, request.query, fastify.now()),
+  );
+
+  fastify.get(
+    '/tickets/:id',
+    {
+      ...anyone,
+      schema: {
+        tags,
+        summary: '报修详情 A ticket with its timeline (internal notes for staff only) and the moves I may make',
+        params: TicketParams,
+        response: { 200: TicketDetail, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => detail(request, request.params.id),
+  );
+
+  fastify.post(
+    '/tickets/:id/photos',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '报修照片 Upload a photo (multipart field `file`): `kind=report` by the reporter (up to 4), `kind=after` by staff',
+        consumes: ['multipart/form-data'],
+        params: TicketParams,
+        querystring: TicketPhotoQuery,
+        response: { 201: TicketPhoto, ...problems(400, 401, 403, 404, 409, 413, 422) },
+      },
+    },
+    async (request, reply) => {
+      const file = await request.file();
+      if (!file) throw new DomainError('UNSUPPORTED_IMAGE');
+      const upload = await file.toBuffer();
+      const photo = await tickets.addTicketPhoto(fastify.db, fastify.uploads, request.actor, request.params.id, request.query.kind ?? 'report', upload);
+      return reply.status(201).send(photo);
+    },
+  );
+
+  fastify.post(
+    '/tickets/:id/me-too',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '我也遇到 +1 on an open ticket (and follow it); idempotent',
+        params: TicketParams,
+        response: { 200: TicketFollowing, ...problems(400, 401, 404, 409) },
+      },
+    },
+    async (request) => tickets.followTicket(fastify.db, request.actor, request.params.id, true),
+  );
+  fastify.post(
+    '/tickets/:id/follow',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '关注 Follow a ticket’s progress; idempotent',
+        params: TicketParams,
+        response: { 200: TicketFollowing, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => tickets.followTicket(fastify.db, request.actor, request.params.id, false),
+  );
+
+  fastify.post(
+    '/tickets/:id/moves',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '处理报修 Make a workflow move (accept, dispatch, resolve, …) as dispatcher, technician, reporter or bureau',
+        params: TicketParams,
+        body: TicketMoveBody,
+        response: { 200: TicketDetail, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      await tickets.moveTicket(fastify.db, request.actor, request.params.id, request.body, fastify.now());
+      return detail(request, request.params.id);
+    },
+  );
+
+  fastify.post(
+    '/tickets/:id/notes',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '备注 A note on the timeline by staff; `internal` notes are hidden from the reporter and the public',
+        params: TicketParams,
+        body: TicketNoteBody,
+        response: { 201: TicketDetail, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await tickets.addTicketNote(fastify.db, request.actor, request.params.id, request.body, fastify.now());
+      return reply.status(201).send(await detail(request, request.params.id));
+    },
+  );
+
+  fastify.post(
+    '/tickets/:id/rating',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '评价维修 The reporter rates the repair 1–5, once, after it is resolved',
+        params: TicketParams,
+        body: TicketRatingBody,
+        response: { 200: TicketDetail, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      await tickets.rateTicket(fastify.db, request.actor, request.params.id, request.body.stars, fastify.now());
+      return detail(request, request.params.id);
+    },
+  );
+};
+
+export default ticketRoutes;
