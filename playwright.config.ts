@@ -15,8 +15,10 @@ const TEST_CLOCK = '2026-11-25T18:45:00+08:00';
 const TILE_PORT = PORT + 1;
 const TILE_ORIGIN = `http://127.0.0.1:${TILE_PORT}`;
 
-if (!existsSync(path.resolve('apps/web/dist/index.html'))) {
-  throw new Error('apps/web/dist is missing: run `pnpm build` before `npx playwright test`.');
+/** The built web app; WEB_DIST points elsewhere when several builds are tried side by side. */
+const WEB_DIST = path.resolve(process.env.WEB_DIST ?? 'apps/web/dist');
+if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
+  throw new Error(`${WEB_DIST} is missing: run \`pnpm build\` before \`npx playwright test\`.`);
 }
 
 // A fresh database per run. Workers load this file too; they inherit the main process's folder via the env.
@@ -61,6 +63,7 @@ export default defineConfig({
       stderr: 'pipe',
       env: {
         DATA_DIR: dataDir,
+        WEB_DIST,
         PORT: String(PORT),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',

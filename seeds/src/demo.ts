@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { hash, type Algorithm } from '@node-rs/argon2';
 import { schema, type Db, type Tx } from '@sports/db';
@@ -8,6 +9,8 @@ import { insertSchoolOpening } from './schools.ts';
 import { insertVenues } from './venues.ts';
 
 export const DEMO_PASSWORD = 'demo12345';
+/** The demo Open311 client's key (Zhengzhou bureau); listed in the README. */
+export const DEMO_OPEN311_KEY = 'demo-open311-key';
 export const ZHENGZHOU = '410100';
 export const ORDOS = '150600';
 
@@ -83,6 +86,13 @@ export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promis
     await insertSchoolOpening(tx, ['zz-school', 'zz-school-2', 'ordos-school'].map((key) => orgIds.get(key)!), schoolAdmin?.id);
     const [operator] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, '13900000002'));
     await insertDemoAssets(tx, { cityCode: ZHENGZHOU, operatorId: orgIds.get('zz-venues')!, schoolId: orgIds.get('zz-school')! }, operator?.id);
+    // One Open311 client of the Zhengzhou bureau, with a key the README lists; only its hash is kept.
+    await tx.insert(schema.open311Clients).values({
+      organisationId: orgIds.get('zz-bureau')!,
+      name: '郑州市12345热线（演示）',
+      keyHash: createHash('sha256').update(DEMO_OPEN311_KEY).digest('hex'),
+      keyPrefix: DEMO_OPEN311_KEY.slice(0, 9),
+    });
   });
   return true;
 }

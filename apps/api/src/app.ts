@@ -27,6 +27,7 @@ import mapRoutes from './routes/api/v1/map/index.ts';
 import reservationRoutes, { checkInRoutes } from './routes/api/v1/reservations/index.ts';
 import venueBookingRoutes from './routes/api/v1/venues/bookings.ts';
 import venueRoutes from './routes/api/v1/venues/index.ts';
+import open311Routes from './routes/open311.ts';
 import healthRoutes from './routes/health.ts';
 import assetRoutes from './routes/api/v1/assets/index.ts';
 import ticketRoutes from './routes/api/v1/tickets/index.ts';
@@ -73,7 +74,10 @@ export function serverOptions(config: Config, logStream?: AppOptions['logStream'
 export async function buildApp({ config, database, clock, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(config, logStream)).withTypeProvider<TypeBoxTypeProvider>();
   // Entry QR codes are signed with a key derived from the token secret.
-  const secrets = { qrKey: createHmac('sha256', config.JWT_SECRET).update('reservation-qr').digest('hex') };
+  const secrets = {
+    qrKey: createHmac('sha256', config.JWT_SECRET).update('reservation-qr').digest('hex'),
+    reportKey: createHmac('sha256', config.JWT_SECRET).update('ticket-report-upload').digest('hex'),
+  };
   // Personal data is sealed with keys from IDENTITY_KEY (required in production; kept in DATA_DIR otherwise).
   const keys = identityKeys(config.IDENTITY_KEY ?? localIdentityKey(config.DATA_DIR));
 
@@ -124,7 +128,7 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
       await api.register(cityRoutes, { prefix: '/cities' });
       await api.register(schoolRoutes, { secrets });
       await api.register(assetRoutes, { links: { publicBaseUrl: config.PUBLIC_BASE_URL } });
-      await api.register(ticketRoutes);
+      await api.register(ticketRoutes, { secrets });
       await api.register(mapRoutes, {
         prefix: '/map',
         tiles: { url: config.MAP_TILE_URL, crs: config.MAP_TILE_CRS, attribution: config.MAP_TILE_ATTRIBUTION },
@@ -132,6 +136,7 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
     },
     { prefix: '/api/v1' },
   );
+  await app.register(open311Routes, { prefix: '/open311/v2', publicBaseUrl: config.PUBLIC_BASE_URL });
   await app.register(spaPlugin, { root: config.WEB_DIST });
 
   await app.ready();

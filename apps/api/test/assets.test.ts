@@ -341,8 +341,8 @@ describe('asset status', () => {
     // Setting the status it already has changes nothing and logs nothing.
     expect((await setStatus({ status: 'ok' })).status).toBe(200);
     expect((await auditOf(asset.id)).slice(1)).toEqual([
-      { action: 'asset.status', actorId: people.operator.id, organisationId: orgs.venueCo.id, detail: { code: asset.code, from: 'ok', to: 'out_of_service', reason: '篮板破裂，已围挡' } },
-      { action: 'asset.status', actorId: people.operator.id, organisationId: orgs.venueCo.id, detail: { code: asset.code, from: 'out_of_service', to: 'ok' } },
+      { action: 'asset.status', actorId: people.operator.id, organisationId: orgs.venueCo.id, detail: { code: asset.code, from: 'ok', to: 'out_of_service', reason: '篮板破裂，已围挡', cancelledBookings: 0 } },
+      { action: 'asset.status', actorId: people.operator.id, organisationId: orgs.venueCo.id, detail: { code: asset.code, from: 'out_of_service', to: 'ok', cancelledBookings: 0 } },
     ]);
   });
 
@@ -378,6 +378,8 @@ describe('the public view behind a label (/r/<code>)', () => {
       lat: null,
       lng: null,
       faultChoices: ASSET_CATALOGUE.basketball_hoop.faults.map((f) => ({ key: f.key, zh: f.zh, en: f.en })),
+      expectedFixDate: null,
+      openTicket: null,
     });
     expect(res.body.faultChoices.map((f: { zh: string }) => f.zh)).toEqual(['篮筐松动', '篮网破损', '篮板破裂', '篮架倾斜', '其他']);
   });

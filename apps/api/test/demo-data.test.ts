@@ -122,6 +122,23 @@ describe('the demo data', () => {
     expect(scanned.body).toMatchObject({ type: 'walker', typeName: { zh: '漫步机' }, venue: { name: machine.venueName } });
   });
 
+  it('has the Open311 client the README lists: its key posts a request that the Zhengzhou bureau’s district gets', async () => {
+    const res = await t
+      .http()
+      .post('/open311/v2/requests.json')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('api_key=demo-open311-key&service_code=walker&attribute%5Bfault%5D=pedal_loose&lat=34.7465&long=113.6253');
+    expect(res.status, res.text).toBe(201);
+    const [ticket] = await t.database.db
+      .select({ source: schema.tickets.source, cityCode: schema.organisations.cityCode, kind: schema.organisations.kind })
+      .from(schema.tickets)
+      .innerJoin(schema.organisations, eq(schema.organisations.id, schema.tickets.organisationId))
+      .where(eq(schema.tickets.code, res.body[0].service_request_id));
+    expect(ticket).toEqual({ source: 'open311', cityCode: '410100', kind: 'bureau' });
+    const wrong = await t.http().post('/open311/v2/requests.json').set('content-type', 'application/x-www-form-urlencoded').send('api_key=demo-open311-kez&service_code=walker');
+    expect(wrong.status).toBe(403);
+  });
+
   it('is not loaded twice', async () => {
     expect(await loadDemoData(t.database.db, { onlyIfEmpty: true })).toBe(false);
     const [users] = await t.database.db.select({ n: count() }).from(schema.users);

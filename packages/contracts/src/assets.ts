@@ -76,6 +76,11 @@ export const SetAssetStatusBody = Type.Object(
     status: AssetStatus,
     /** Why; required for anything but `ok`. Kept in the audit log. */
     reason: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    /**
+     * Only with `out_of_service`: the day it should be back in use. The linked court's slots are taken
+     * out of booking up to the end of that day (or, without a date, until it is back in order).
+     */
+    expectedFixDate: Type.Optional(LocalDate),
   },
   { additionalProperties: false },
 );
@@ -113,6 +118,8 @@ export const Asset = Type.Object({
   /** On today's date in the venue's time zone. */
   serviceLife: ServiceLifeState,
   status: AssetStatus,
+  /** While out of service: the day it should be back in use, when one was given. */
+  expectedFixDate: Nullable(LocalDate),
   lat: Nullable(Type.Number()),
   lng: Nullable(Type.Number()),
   createdAt: Timestamp,
@@ -136,5 +143,18 @@ export const PublicAsset = Type.Object({
   lng: Nullable(Type.Number()),
   /** The one-tap choices of the report form, in order. */
   faultChoices: Type.Array(FaultChoice),
+  /** While out of service: the day it should be back in use, when one was given. */
+  expectedFixDate: Nullable(LocalDate),
+  /** The ticket already open on this equipment: the page offers 我也遇到 and 关注 instead of a new report. */
+  openTicket: Nullable(
+    Type.Object({
+      id: Uuid,
+      code: Type.String(),
+      state: Type.String(),
+      /** When the fix is due under the owner's promise. */
+      dueAt: Timestamp,
+      meTooCount: Type.Integer(),
+    }),
+  ),
 });
 export type PublicAsset = Static<typeof PublicAsset>;

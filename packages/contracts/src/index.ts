@@ -174,4 +174,13 @@ export {
   TicketDetail,
   TicketSuggestion,
   TicketFollowing,
+  TicketTechnician,
+  TicketTransferTarget,
+  TicketSla,
+  TicketMeasuresQuery,
+  RepairMeasures,
+  TicketMeasures,
+  Open311Client,
+  CreateOpen311ClientBody,
+  IssuedOpen311Client,
 } from './tickets.ts';

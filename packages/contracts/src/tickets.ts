@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Phone } from './auth.ts';
 import { AssetCode, AssetType } from './assets.ts';
 import { PageQuery, Timestamp, Uuid } from './common.ts';
-import { Latitude, Longitude } from './venues.ts';
+import { Latitude, LocalDate, Longitude } from './venues.ts';
 
 // Spelled out again from the domain (contracts import nothing of ours); tools/enum-consistency.test.ts
 // checks they agree.
@@ -193,6 +193,11 @@ export const TicketDetail = Type.Object({
   moves: Type.Array(TicketMove),
   photos: Type.Array(TicketPhoto),
   timeline: Type.Array(TicketEvent),
+  /**
+   * Only in the answer to a report made without an account: lets that reporter add up to four photos
+   * for the next hour by sending it as the `X-Report-Token` header.
+   */
+  uploadToken: Type.Optional(Type.String()),
 });
 export type TicketDetail = Static<typeof TicketDetail>;
 
@@ -205,3 +210,95 @@ export type TicketSuggestion = Static<typeof TicketSuggestion>;
 
 export const TicketFollowing = Type.Object({ following: Type.Boolean(), meToo: Type.Boolean(), meTooCount: Type.Integer() });
 export type TicketFollowing = Static<typeof TicketFollowing>;
+
+/** A technician of the ticket's owner, as the dispatcher chooses one. */
+export const TicketTechnician = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  /** Masked. */
+  phone: Type.String(),
+  /** Their tickets not yet resolved. */
+  openTickets: Type.Integer(),
+});
+export type TicketTechnician = Static<typeof TicketTechnician>;
+
+/** An organisation a ticket may be transferred to: the same city's bureaus and venue owners. */
+export const TicketTransferTarget = Type.Object({ id: Uuid, name: Type.String(), kind: Type.String() });
+export type TicketTransferTarget = Static<typeof TicketTransferTarget>;
+
+/** A promise per priority, in hours, that an organisation makes for its repairs. */
+export const TicketSla = Type.Object(
+  {
+    urgent: Type.Integer({ minimum: 1, maximum: 720 }),
+    normal: Type.Integer({ minimum: 1, maximum: 720 }),
+    low: Type.Integer({ minimum: 1, maximum: 720 }),
+  },
+  { additionalProperties: false },
+);
+export type TicketSla = Static<typeof TicketSla>;
+
+export const TicketMeasuresQuery = Type.Object(
+  {
+    cityCode: Type.String({ pattern: '^[0-9]{6}$' }),
+    districtCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+    /** The period for resolution measures, inclusive; defaults to the last 30 days. */
+    from: Type.Optional(LocalDate),
+    to: Type.Optional(LocalDate),
+  },
+  { additionalProperties: false },
+);
+export type TicketMeasuresQuery = Static<typeof TicketMeasuresQuery>;
+
+/** Repair measures of one area (a city, a district or a venue). */
+export const RepairMeasures = Type.Object({
+  assets: Type.Integer(),
+  assetsOk: Type.Integer(),
+  /** 完好率: share of assets in good order, 0–1; null when there are none. */
+  goodOrderRate: Nullable(Type.Number()),
+  resolved: Type.Integer(),
+  /** Median hours from report to resolution of tickets resolved in the period; null when none. */
+  medianHoursToResolve: Nullable(Type.Number()),
+  /** Share of tickets resolved in the period by their due time, 0–1; null when none. */
+  slaCompliance: Nullable(Type.Number()),
+  open: Type.Integer(),
+  overdue: Type.Integer(),
+});
+export type RepairMeasures = Static<typeof RepairMeasures>;
+
+export const TicketMeasures = Type.Object({
+  city: RepairMeasures,
+  /** Target for 完好率 from the city's plan, when it sets one. */
+  goodOrderTarget: Nullable(Type.Number()),
+  districts: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...RepairMeasures.properties })),
+  venues: Type.Array(Type.Object({ id: Uuid, name: Type.String(), districtCode: Nullable(Type.String()), ...RepairMeasures.properties })),
+});
+export type TicketMeasures = Static<typeof TicketMeasures>;
+
+// ——— Open311 clients (the console's side; the GeoReport v2 API itself is under /open311/v2) ———
+
+export const Open311Client = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  organisationId: Uuid,
+  organisationName: Type.String(),
+  /** The first characters of the key, to tell keys apart; the key itself is shown once. */
+  keyPrefix: Type.String(),
+  createdAt: Timestamp,
+  revokedAt: Nullable(Timestamp),
+  requests: Type.Integer(),
+});
+export type Open311Client = Static<typeof Open311Client>;
+
+export const CreateOpen311ClientBody = Type.Object(
+  {
+    name: Type.String({ minLength: 2, maxLength: 60, pattern: '\\S' }),
+    /** The bureau whose city the client reports into; defaults to the caller's only bureau. */
+    organisationId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+export type CreateOpen311ClientBody = Static<typeof CreateOpen311ClientBody>;
+
+/** The answer to issuing a key: the only time the key is shown. */
+export const IssuedOpen311Client = Type.Object({ ...Open311Client.properties, apiKey: Type.String() });
+export type IssuedOpen311Client = Static<typeof IssuedOpen311Client>;

@@ -35,6 +35,7 @@ import type {
   StaffRole,
   TicketPhotoKind,
   TicketPriority,
+  TicketSlaHours,
   TicketSource,
   TicketState,
   TimeRange,
@@ -101,6 +102,8 @@ export const organisations = pgTable(
     /** null for an organisation that works city-wide. */
     districtCode: text('district_code').references(() => regions.code),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** The repair promise in hours per priority; null keeps the defaults (DEFAULT_SLA_HOURS). */
+    ticketSla: jsonb('ticket_sla').$type<TicketSlaHours>(),
     ...timestamps,
   },
   (t) => [
@@ -419,6 +422,8 @@ export const reservations = pgTable(
     seriesId: uuid('series_id'),
     /** A block's reason, or a recurring booking's holder and purpose. */
     note: text('note').notNull().default(''),
+    /** For a block kept while this equipment is out of service (repair-aware booking). */
+    repairAssetId: uuid('repair_asset_id').references((): AnyPgColumn => assets.id),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamps.createdAt,
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
@@ -438,6 +443,8 @@ export const reservations = pgTable(
     index('reservations_status_start_idx').on(t.status, sql`lower(${t.during})`),
     check('reservations_price_nonnegative', sql`${t.priceFen} >= 0`),
     check('reservations_booking_has_user', sql`${t.kind} = 'block' or ${t.userId} is not null`),
+    check('reservations_repair_is_block', sql`${t.repairAssetId} is null or ${t.kind} = 'block'`),
+    index('reservations_repair_asset_idx').on(t.repairAssetId).where(sql`${t.repairAssetId} is not null`),
   ],
 );
 
@@ -706,6 +713,8 @@ export const assets = pgTable(
     /** Last day covered by the warranty; null when there is none on record. */
     warrantyUntil: date('warranty_until', { mode: 'string' }),
     status: assetStatus('status').notNull().default('ok'),
+    /** While out of service: the day it should be back in use, when staff gave one. */
+    expectedFixDate: date('expected_fix_date', { mode: 'string' }),
     /** WGS-84; for equipment along a fitness path, where the venue's point says little. */
     lat: doublePrecision('lat'),
     lng: doublePrecision('lng'),
@@ -728,6 +737,7 @@ export const assets = pgTable(
     check('assets_position_whole', sql`(${t.lat} is null) = (${t.lng} is null)`),
     check('assets_lat_range', sql`${t.lat} between -90 and 90`),
     check('assets_lng_range', sql`${t.lng} between -180 and 180`),
+    check('assets_fix_date_only_out_of_service', sql`${t.expectedFixDate} is null or ${t.status} = 'out_of_service'`),
   ],
 );
 
@@ -783,6 +793,8 @@ export const tickets = pgTable(
     assigneeId: uuid('assignee_id').references(() => users.id),
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => tickets.id),
     source: ticketSource('source').notNull().default('app'),
+    /** The Open311 client that sent it, for reports from elsewhere. */
+    open311ClientId: uuid('open311_client_id').references((): AnyPgColumn => open311Clients.id),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     rating: integer('rating'),
@@ -884,5 +896,31 @@ export const anonymousTicketReports = pgTable(
   (t) => [
     index('anonymous_ticket_reports_phone_idx').on(t.phone, t.reportedAt),
     index('anonymous_ticket_reports_ip_idx').on(t.ip, t.reportedAt),
+  ],
+);
+
+/**
+ * An Open311 GeoReport v2 client (another city app, a hotline's system) allowed to post requests into
+ * a bureau's city. Only a hash of its key is kept; the key is shown once, when issued.
+ */
+export const open311Clients = pgTable(
+  'open311_clients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    /** sha256 of the key, hex. */
+    keyHash: text('key_hash').notNull(),
+    keyPrefix: text('key_prefix').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamps.createdAt,
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('open311_clients_key_uq').on(t.keyHash),
+    index('open311_clients_organisation_idx').on(t.organisationId),
+    check('open311_clients_name_present', sql`length(btrim(${t.name})) > 0`),
   ],
 );

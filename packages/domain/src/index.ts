@@ -107,8 +107,24 @@ export {
   movesFor,
   ticketDueAt,
   isOverdue,
+  checkSla,
+  median,
+  repairMeasures,
 } from './tickets.ts';
-export type { TicketState, TicketActor, TicketMove, MoveRequirement, MoveContext, MoveCheck, TicketPriority, TicketPhotoKind, TicketSource } from './tickets.ts';
+export type {
+  TicketState,
+  TicketActor,
+  TicketMove,
+  MoveRequirement,
+  MoveContext,
+  MoveCheck,
+  TicketPriority,
+  TicketPhotoKind,
+  TicketSource,
+  TicketSlaHours,
+  MeasuredTicket,
+  RepairMeasures,
+} from './tickets.ts';
 export {
   ASSET_TYPES,
   ASSET_STATUSES,

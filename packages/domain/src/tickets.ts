@@ -117,8 +117,18 @@ export function movesFor(state: TicketState, actor: TicketActor): TicketMove[] {
 export const TICKET_PRIORITIES = ['urgent', 'normal', 'low'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 
+/** Hours to fix by priority. */
+export type TicketSlaHours = Record<TicketPriority, number>;
+
 /** Hours to fix by priority; an organisation may set its own. */
-export const DEFAULT_SLA_HOURS: Record<TicketPriority, number> = { urgent: 24, normal: 72, low: 168 };
+export const DEFAULT_SLA_HOURS: TicketSlaHours = { urgent: 24, normal: 72, low: 168 };
+
+/** Why an organisation's promise is not acceptable: a more urgent priority must never be promised slower. */
+export function checkSla(sla: TicketSlaHours): 'urgent_after_normal' | 'normal_after_low' | undefined {
+  if (sla.urgent > sla.normal) return 'urgent_after_normal';
+  if (sla.normal > sla.low) return 'normal_after_low';
+  return undefined;
+}
 
 /** When a ticket is due: its submission plus the SLA hours of its priority. */
 export function ticketDueAt(submittedAt: Date, priority: TicketPriority, sla: Record<TicketPriority, number> = DEFAULT_SLA_HOURS): Date {
@@ -154,4 +164,66 @@ export const TICKET_CODE_PATTERN = `^[${ASSET_CODE_ALPHABET}]{${TICKET_CODE_LENG
 /** A new public ticket code; `pick(n)` is a uniform random whole number in [0, n) (`crypto.randomInt`). */
 export function newTicketCode(pick: (n: number) => number): string {
   return Array.from({ length: TICKET_CODE_LENGTH }, () => ASSET_CODE_ALPHABET[pick(ASSET_CODE_ALPHABET.length)]).join('');
+}
+
+// ——— measures ———
+
+/** The median of the values, or null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface MeasuredTicket {
+  state: TicketState;
+  createdAt: Date;
+  dueAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface RepairMeasures {
+  assets: number;
+  assetsOk: number;
+  /** 完好率: share of assets in good order (status ok), 0–1; null when there are none. */
+  goodOrderRate: number | null;
+  /** Tickets resolved within the period. */
+  resolved: number;
+  /** Median hours from report to resolution of those; null when none. */
+  medianHoursToResolve: number | null;
+  /** Share of those resolved by their due time, 0–1; null when none. */
+  slaCompliance: number | null;
+  /** Open now (not resolved, closed, rejected or a duplicate). */
+  open: number;
+  /** Open now and past their due time. */
+  overdue: number;
+}
+
+/**
+ * Repair measures of one area: 完好率 over its assets (as they stand), resolution time and SLA
+ * compliance over tickets resolved in [from, to) (duplicates and rejections are not repairs), and
+ * what is open and overdue at `now`.
+ */
+export function repairMeasures(
+  assetStatuses: readonly string[],
+  tickets: readonly MeasuredTicket[],
+  period: { from: Date; to: Date },
+  now: Date,
+): RepairMeasures {
+  const assetsOk = assetStatuses.filter((status) => status === 'ok').length;
+  const resolved = tickets.filter(
+    (t) => t.resolvedAt !== null && t.resolvedAt >= period.from && t.resolvedAt < period.to && t.state !== 'duplicate' && t.state !== 'rejected',
+  );
+  const open = tickets.filter((t) => OPEN_TICKET_STATES.includes(t.state));
+  return {
+    assets: assetStatuses.length,
+    assetsOk,
+    goodOrderRate: assetStatuses.length === 0 ? null : assetsOk / assetStatuses.length,
+    resolved: resolved.length,
+    medianHoursToResolve: median(resolved.map((t) => (t.resolvedAt!.getTime() - t.createdAt.getTime()) / 3_600_000)),
+    slaCompliance: resolved.length === 0 ? null : resolved.filter((t) => t.resolvedAt! <= t.dueAt).length / resolved.length,
+    open: open.length,
+    overdue: open.filter((t) => isOverdue(t.state, t.dueAt, now)).length,
+  };
 }

@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Asset, AssetListQuery, CreateAssetBody, Page, PublicAsset, SetAssetStatusBody, UpdateAssetBody } from '@sports/contracts';
-import { schema, type Db, type Queryable } from '@sports/db';
+import { retryOnConflict, schema, type Db, type Queryable } from '@sports/db';
 import {
   ASSET_CATALOGUE,
   checkAsset,
+  isCalendarDate,
+  OPEN_TICKET_STATES,
   localDate,
   newAssetCode,
   normaliseAssetCode,
@@ -17,6 +19,7 @@ import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError, fieldProblem, type FieldProblem } from './errors.ts';
 import { authorize, organisationsReachedBy } from './grants.ts';
+import { putBackInBooking, takeOutOfBooking } from './repair-blocks.ts';
 
 /** Who keeps a venue's equipment register: its operator or school, or a bureau admin over it. */
 export const ASSET_STAFF: readonly StaffRole[] = ['operator', 'school_admin', 'bureau_admin'];
@@ -124,6 +127,7 @@ function toAsset(row: AssetQueryRow, links: AssetLinks, now: Date): Asset {
     serviceLifeEnds: serviceLifeEnds(asset),
     serviceLife: serviceLifeState(asset, localDate(now, row.timeZone)),
     status: asset.status,
+    expectedFixDate: asset.expectedFixDate,
     lat: asset.lat,
     lng: asset.lng,
     createdAt: asset.createdAt.toISOString(),
@@ -217,6 +221,17 @@ export async function updateAsset(db: Db, actor: Actor, id: string, body: Update
       .update(a)
       .set({ ...Object.fromEntries(changed.map((field) => [field, next[field]])), updatedAt: now })
       .where(eq(a.id, id));
+    // Equipment out of service moved to another court: the block moves with it.
+    if (changed.includes('resourceId') && asset.status === 'out_of_service') {
+      await putBackInBooking(tx, id, now);
+      if (next.resourceId) {
+        await takeOutOfBooking(
+          tx,
+          { venue, assetId: id, resourceId: next.resourceId, assetName: next.name, reason: '停用维修中', expectedFixDate: asset.expectedFixDate, actorId: actor.userId },
+          now,
+        );
+      }
+    }
     await recordAudit(tx, actor, {
       action: 'asset.update',
       targetType: 'asset',
@@ -228,25 +243,59 @@ export async function updateAsset(db: Db, actor: Actor, id: string, body: Update
   return loadAsset(db, id, links, now);
 }
 
-/** Marks the equipment ok, degraded or out of service; anything but ok needs a reason, kept in the audit log. */
+/**
+ * Marks the equipment ok, degraded or out of service; anything but ok needs a reason, kept in the
+ * audit log. Out of service with a court takes the court out of booking up to the expected fix day
+ * (repair-aware booking, see repair-blocks.ts); back in order puts it back.
+ */
 export async function setAssetStatus(db: Db, actor: Actor, id: string, body: SetAssetStatusBody, links: AssetLinks, now: Date): Promise<Asset> {
-  await db.transaction(async (tx) => {
-    const { asset, venue } = await managedAsset(tx, actor, id);
-    const reason = body.reason?.trim() ?? '';
-    if (body.status !== 'ok' && reason.length < 2) {
-      throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('reason', '请说明原因', 'a reason is required unless the status is ok')]);
-    }
-    if (body.status === asset.status) return;
-    await tx.update(a).set({ status: body.status, updatedAt: now }).where(eq(a.id, id));
-    await recordAudit(tx, actor, {
-      action: 'asset.status',
-      targetType: 'asset',
-      targetId: id,
-      organisationId: venue.organisationId,
-      detail: { code: asset.code, from: asset.status, to: body.status, ...(reason ? { reason } : {}) },
-    });
-  });
+  await retryOnConflict(() =>
+    db.transaction(async (tx) => {
+      const { asset, venue } = await managedAsset(tx, actor, id);
+      const reason = body.reason?.trim() ?? '';
+      const problems: FieldProblem[] = [];
+      if (body.status !== 'ok' && reason.length < 2) problems.push(fieldProblem('reason', '请说明原因', 'a reason is required unless the status is ok'));
+      const fixDate = body.expectedFixDate ?? null;
+      if (fixDate !== null) {
+        if (body.status !== 'out_of_service') problems.push(fieldProblem('expectedFixDate', '仅停用时可填写预计修复日期', 'only with out_of_service'));
+        else if (!isCalendarDate(fixDate)) problems.push(fieldProblem('expectedFixDate', '不是有效日期', 'is not a calendar date'));
+        else if (fixDate < localDate(now, venue.timeZone)) problems.push(fieldProblem('expectedFixDate', '预计修复日期不能早于今天', 'must not be before today'));
+      }
+      if (problems.length > 0) throw new DomainError('VALIDATION_FAILED', {}, problems);
+      if (body.status === asset.status && fixDate === asset.expectedFixDate) return;
+      await tx.update(a).set({ status: body.status, expectedFixDate: fixDate, updatedAt: now }).where(eq(a.id, id));
+      let cancelled = 0;
+      // Any earlier span ends now; a new one, if any, starts now with the new date.
+      if (asset.status === 'out_of_service') await putBackInBooking(tx, id, now);
+      if (body.status === 'out_of_service' && asset.resourceId) {
+        cancelled = await takeOutOfBooking(
+          tx,
+          { venue, assetId: id, resourceId: asset.resourceId, assetName: asset.name, reason, expectedFixDate: fixDate, actorId: actor.userId },
+          now,
+        );
+      }
+      await recordAudit(tx, actor, {
+        action: 'asset.status',
+        targetType: 'asset',
+        targetId: id,
+        organisationId: venue.organisationId,
+        detail: { code: asset.code, from: asset.status, to: body.status, ...(reason ? { reason } : {}), ...(fixDate ? { expectedFixDate: fixDate } : {}), cancelledBookings: cancelled },
+      });
+    }),
+  );
   return loadAsset(db, id, links, now);
+}
+
+/**
+ * The equipment is fixed (its ticket resolved): back in order, and its court back in booking. Only
+ * equipment that was out of service changes; degraded stays for staff to judge.
+ */
+export async function restoreRepairedAsset(tx: Queryable, assetId: string, now: Date): Promise<boolean> {
+  const [asset] = await tx.select({ status: a.status }).from(a).where(eq(a.id, assetId)).for('update');
+  if (asset?.status !== 'out_of_service') return false;
+  await tx.update(a).set({ status: 'ok', expectedFixDate: null, updatedAt: now }).where(eq(a.id, assetId));
+  await putBackInBooking(tx, assetId, now);
+  return true;
 }
 
 /** What the report page shows for a scanned or typed code: anyone may ask, nothing staff-only is told. */
@@ -255,10 +304,12 @@ export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
   if (!code) throw new DomainError('ASSET_NOT_FOUND');
   const [row] = await db
     .select({
+      id: a.id,
       code: a.code,
       type: a.type,
       name: a.name,
       status: a.status,
+      expectedFixDate: a.expectedFixDate,
       lat: a.lat,
       lng: a.lng,
       venueId: v.id,
@@ -272,6 +323,17 @@ export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
     .where(eq(a.code, code));
   if (!row) throw new DomainError('ASSET_NOT_FOUND');
   const entry = ASSET_CATALOGUE[row.type];
+  const t = schema.tickets;
+  const [open] = await db
+    .select({
+      id: t.id,
+      code: t.code,
+      state: t.state,
+      dueAt: t.dueAt,
+      meTooCount: sql<number>`(select count(*) from ${schema.ticketFollowers} f where f.ticket_id = ${t.id} and f.me_too)`.mapWith(Number),
+    })
+    .from(t)
+    .where(and(eq(t.assetId, row.id), inArray(t.state, [...OPEN_TICKET_STATES])));
   return {
     code: row.code,
     type: row.type,
@@ -283,6 +345,8 @@ export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
     lat: row.lat,
     lng: row.lng,
     faultChoices: entry.faults.map(({ key, zh, en }) => ({ key, zh, en })),
+    expectedFixDate: row.expectedFixDate,
+    openTicket: open ? { id: open.id, code: open.code, state: open.state, dueAt: open.dueAt.toISOString(), meTooCount: open.meTooCount } : null,
   };
 }
 

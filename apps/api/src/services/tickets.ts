@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type {
   MyTicketsQuery,
@@ -13,6 +13,8 @@ import type {
   TicketSuggestion,
   TicketSuggestionsQuery,
   TicketSummary,
+  TicketTechnician,
+  TicketTransferTarget,
 } from '@sports/contracts';
 import { schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
 import {
@@ -24,6 +26,7 @@ import {
   TICKET_ACTORS,
   TICKET_MOVES,
   checkMove,
+  checkSla,
   grantReaches,
   haversineMeters,
   isOverdue,
@@ -38,12 +41,14 @@ import {
   type TicketActor,
   type TicketMove,
   type TicketPhotoKind,
+  type TicketSlaHours,
   type TicketState,
 } from '@sports/domain';
 import type { Actor } from './actor.ts';
+import { restoreRepairedAsset } from './assets.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError, fieldProblem, type FieldProblem } from './errors.ts';
-import { findOrganisationPlace, organisationsReachedBy } from './grants.ts';
+import { authorize, findOrganisationPlace, organisationsReachedBy } from './grants.ts';
 import { notify } from './notifications.ts';
 import { processPhoto, type UploadStore } from './photos.ts';
 import { mediaUrl } from './venues.ts';
@@ -68,6 +73,14 @@ const STAFF_PARTS: readonly TicketActor[] = ['dispatcher', 'technician', 'bureau
 export const ANONYMOUS_REPORTS_PER_PHONE_PER_HOUR = 3;
 export const ANONYMOUS_REPORTS_PER_ADDRESS_PER_HOUR = 10;
 const HOUR_MS = 3_600_000;
+
+// ——— the owner's promise ———
+
+/** The organisation's repair promise in hours per priority: its own, or the defaults. */
+export async function slaOf(db: Queryable, organisationId: string): Promise<TicketSlaHours> {
+  const [row] = await db.select({ sla: o.ticketSla }).from(o).where(eq(o.id, organisationId));
+  return row?.sla ?? DEFAULT_SLA_HOURS;
+}
 
 // ——— who is asking ———
 
@@ -213,6 +226,33 @@ export async function getTicket(db: Queryable, actor: Actor | null, id: string, 
 export interface ReportContext {
   /** The client address, for throttling anonymous reports. */
   ip: string;
+  /** Set for a report posted by an Open311 client: no account and no phone needed. */
+  open311ClientId?: string;
+}
+
+/** Everyone who dispatches the owner's tickets hears of a new one. */
+async function tellDispatchers(
+  tx: Queryable,
+  organisationId: string,
+  ticket: { id: string; code: string },
+  body: Pick<ReportTicketBody, 'category' | 'fault' | 'description'>,
+): Promise<void> {
+  const ra = schema.roleAssignments;
+  const dispatchers = await tx
+    .selectDistinct({ userId: ra.userId })
+    .from(ra)
+    .where(and(eq(ra.organisationId, organisationId), inArray(ra.role, [...DISPATCH_ROLES])));
+  const what = faultName(body.category, body.fault).zh;
+  await notify(
+    tx,
+    dispatchers.map(({ userId }) => ({
+      userId,
+      kind: 'ticket.new',
+      title: '新报修待受理',
+      body: `报修单 ${ticket.code}：${what}${body.description?.trim() ? `，${body.description.trim().slice(0, 60)}` : ''}`,
+      data: { ticketId: ticket.id, code: ticket.code },
+    })),
+  );
 }
 
 interface Place {
@@ -376,7 +416,7 @@ const CODE_ATTEMPTS = 5;
  * the database's unique index makes this hold even when two arrive at once.
  */
 export async function reportTicket(db: Db, actor: Actor | null, body: ReportTicketBody, context: ReportContext, now: Date): Promise<string> {
-  if (!actor && body.phone === undefined) {
+  if (!actor && body.phone === undefined && !context.open311ClientId) {
     throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('phone', '未登录时请留下手机号', 'a phone number is required when not signed in')]);
   }
   const place = await placeOf(db, body);
@@ -384,9 +424,10 @@ export async function reportTicket(db: Db, actor: Actor | null, body: ReportTick
     const existing = await openTicketOnAsset(db, place.assetId);
     if (existing) throw new DomainError('ASSET_TICKET_OPEN', { existingId: existing });
   }
+  const sla = await slaOf(db, place.organisationId);
   try {
     return await db.transaction(async (tx) => {
-      if (!actor) await refuseWhenThrottled(tx, body.phone!, context.ip, now);
+      if (!actor && !context.open311ClientId) await refuseWhenThrottled(tx, body.phone!, context.ip, now);
       for (let attempt = 1; attempt <= CODE_ATTEMPTS; attempt++) {
         const [created] = await tx
           .insert(t)
@@ -397,16 +438,19 @@ export async function reportTicket(db: Db, actor: Actor | null, body: ReportTick
             fault: body.fault,
             description: body.description?.trim() ?? '',
             reporterId: actor?.userId ?? null,
-            reporterPhone: actor ? null : body.phone!,
+            reporterPhone: actor ? null : (body.phone ?? null),
             priority: 'normal',
-            dueAt: ticketDueAt(now, 'normal', DEFAULT_SLA_HOURS),
+            dueAt: ticketDueAt(now, 'normal', sla),
+            open311ClientId: context.open311ClientId ?? null,
+            source: context.open311ClientId ? 'open311' : 'app',
             createdAt: now,
             updatedAt: now,
           })
           .onConflictDoNothing({ target: t.code })
-          .returning({ id: t.id });
+          .returning({ id: t.id, code: t.code });
         if (!created) continue;
         await tx.insert(ev).values({ ticketId: created.id, at: now, actorId: actor?.userId ?? null, kind: 'report', toState: 'submitted' });
+        await tellDispatchers(tx, place.organisationId, created, body);
         return created.id;
       }
       throw new Error(`no free ticket code in ${CODE_ATTEMPTS} attempts`);
@@ -423,10 +467,20 @@ export async function reportTicket(db: Db, actor: Actor | null, body: ReportTick
 // ——— photos ———
 
 /** A reporter's photo (up to MAX_REPORT_PHOTOS, while the ticket is open) or staff's after-photo; re-encoded without metadata. */
-export async function addTicketPhoto(db: Db, store: UploadStore, actor: Actor, id: string, kind: TicketPhotoKind, upload: Buffer): Promise<TicketPhoto> {
+export async function addTicketPhoto(
+  db: Db,
+  store: UploadStore,
+  actor: Actor | null,
+  id: string,
+  kind: TicketPhotoKind,
+  upload: Buffer,
+  /** The anonymous reporter showed this ticket's upload token. */
+  anonymousReporter = false,
+): Promise<TicketPhoto> {
   const [ticket] = await db.select().from(t).where(eq(t.id, id));
   if (!ticket) throw new DomainError('NOT_FOUND');
   const roles = await rolesOn(db, actor, ticket);
+  if (anonymousReporter && ticket.reporterId === null) roles.push('reporter');
   if (kind === 'report' ? !roles.includes('reporter') : !isStaff(roles)) throw new DomainError('FORBIDDEN');
   if (!OPEN_TICKET_STATES.includes(ticket.state)) throw new DomainError('TICKET_NOT_OPEN');
   const image = await processPhoto(upload);
@@ -445,9 +499,9 @@ export async function addTicketPhoto(db: Db, store: UploadStore, actor: Actor, i
       }
       const [created] = await tx
         .insert(ph)
-        .values({ ticketId: id, kind, key, thumbKey, width: image.width, height: image.height, bytes: image.full.length, createdBy: actor.userId })
+        .values({ ticketId: id, kind, key, thumbKey, width: image.width, height: image.height, bytes: image.full.length, createdBy: actor?.userId ?? null })
         .returning();
-      if (kind === 'after') {
+      if (kind === 'after' && actor) {
         await recordAudit(tx, actor, { action: 'ticket.photo.after', targetType: 'ticket', targetId: id, organisationId: ticket.organisationId, detail: { photoId: created!.id } });
       }
       return toPhoto(created!);
@@ -608,7 +662,7 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
     const changes: Partial<typeof t.$inferInsert> = { state: to, updatedAt: now };
     if (body.move === 'accept' && body.priority) {
       changes.priority = body.priority;
-      changes.dueAt = ticketDueAt(ticket.createdAt, body.priority, DEFAULT_SLA_HOURS);
+      changes.dueAt = ticketDueAt(ticket.createdAt, body.priority, await slaOf(tx, ticket.organisationId));
     }
     if (body.move === 'dispatch') changes.assigneeId = body.assigneeId!;
     if (body.move === 'resolve') changes.resolvedAt = now;
@@ -618,6 +672,8 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
     if (body.move === 'transfer') {
       changes.organisationId = body.targetOrganisationId!;
       changes.assigneeId = null;
+      // The new owner's promise applies, counted from the report.
+      changes.dueAt = ticketDueAt(ticket.createdAt, ticket.priority, await slaOf(tx, body.targetOrganisationId!));
     }
     const [moved] = await tx
       .update(t)
@@ -627,6 +683,11 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
     if (!moved) throw new DomainError('ILLEGAL_TRANSITION');
     await tx.insert(ev).values({ ticketId: id, at: now, actorId: actor.userId, kind: body.move, fromState: ticket.state, toState: to, note: reason });
     if (body.move === 'mark_duplicate') await mergeInto(tx, ticket, body.originalId!, now);
+    if (body.move === 'transfer') await tellDispatchers(tx, body.targetOrganisationId!, ticket, ticket);
+    // Fixed: equipment that was out of service is back in order, and its court back in booking.
+    if (body.move === 'resolve' && ticket.assetId && (await restoreRepairedAsset(tx, ticket.assetId, now))) {
+      await tx.insert(ev).values({ ticketId: id, at: now, actorId: null, kind: 'asset_restored', note: '设施已恢复使用' });
+    }
     const staffMove = passed.role !== 'reporter';
     if (staffMove) {
       await recordAudit(tx, actor, {
@@ -743,4 +804,90 @@ async function page(db: Db, where: SQL | undefined, order: SQL[], query: { page:
     db.select({ n: count() }).from(t).where(where),
   ]);
   return { items: rows.map((row) => toSummary(row, now)), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}
+
+// ——— the dispatcher's choices ———
+
+/** The ticket and the caller's parts in it, when the caller dispatches it (its owner) or oversees it (a bureau). */
+async function dispatchedBy(db: Queryable, actor: Actor, id: string): Promise<TicketRow> {
+  const [ticket] = await db.select().from(t).where(eq(t.id, id));
+  if (!ticket) throw new DomainError('NOT_FOUND');
+  const roles = await rolesOn(db, actor, ticket);
+  if (!roles.includes('dispatcher') && !roles.includes('bureau')) throw new DomainError('FORBIDDEN');
+  return ticket;
+}
+
+/** Technicians of the ticket's owner, the least busy first: who the dispatcher may send. */
+export async function ticketTechnicians(db: Db, actor: Actor, id: string): Promise<TicketTechnician[]> {
+  const ticket = await dispatchedBy(db, actor, id);
+  const ra = schema.roleAssignments;
+  const u = schema.users;
+  const busy = sql<number>`(select count(*) from ${t} where ${t.assigneeId} = ${u.id} and ${t.state} in ('dispatched', 'in_progress', 'on_hold', 'reopened'))`.mapWith(Number);
+  const rows = await db
+    .selectDistinct({ id: u.id, name: u.displayName, phone: u.phone, openTickets: busy })
+    .from(ra)
+    .innerJoin(u, eq(u.id, ra.userId))
+    .where(and(eq(ra.organisationId, ticket.organisationId), eq(ra.role, 'technician')));
+  return rows
+    .map((row) => ({ id: row.id, name: row.name, phone: maskPhone(row.phone), openTickets: row.openTickets }))
+    .sort((x, y) => x.openTickets - y.openTickets || x.name.localeCompare(y.name, 'zh-CN'));
+}
+
+/** Where a ticket may be transferred: the other bureaus and venue owners of its owner's city. */
+export async function ticketTransferTargets(db: Db, actor: Actor, id: string): Promise<TicketTransferTarget[]> {
+  const ticket = await dispatchedBy(db, actor, id);
+  const [owner] = await db.select({ cityCode: o.cityCode }).from(o).where(eq(o.id, ticket.organisationId));
+  return db
+    .select({ id: o.id, name: o.name, kind: o.kind })
+    .from(o)
+    .where(and(eq(o.cityCode, owner!.cityCode), sql`${o.id} <> ${ticket.organisationId}`))
+    .orderBy(asc(o.kind), asc(o.name));
+}
+
+// ——— an organisation's promise ———
+
+export async function getTicketSla(db: Db, actor: Actor, organisationId: string): Promise<TicketSlaHours> {
+  await authorize(db, actor, DISPATCH_ROLES, organisationId);
+  return slaOf(db, organisationId);
+}
+
+/**
+ * Sets the organisation's repair promise; tickets reported from now on are due by it (and a ticket's
+ * priority set on acceptance). A more urgent priority may not be promised slower.
+ */
+export async function setTicketSla(db: Db, actor: Actor, organisationId: string, sla: TicketSlaHours): Promise<TicketSlaHours> {
+  const problem = checkSla(sla);
+  if (problem) {
+    const [field, zh, en] =
+      problem === 'urgent_after_normal'
+        ? ['urgent', '紧急的时限不能长于一般', 'must not be longer than normal']
+        : ['normal', '一般的时限不能长于较低', 'must not be longer than low'];
+    throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem(field, zh, en)]);
+  }
+  await db.transaction(async (tx) => {
+    await authorize(tx, actor, DISPATCH_ROLES, organisationId);
+    const before = await slaOf(tx, organisationId);
+    await tx.update(o).set({ ticketSla: sla }).where(eq(o.id, organisationId));
+    await recordAudit(tx, actor, { action: 'organisation.ticket_sla', targetType: 'organisation', targetId: organisationId, organisationId, detail: { from: before, to: sla } });
+  });
+  return sla;
+}
+
+// ——— an anonymous reporter's photos ———
+
+const UPLOAD_TOKEN_MS = HOUR_MS;
+
+/** What lets the anonymous reporter of ticket `id` add photos until `expires`: `<expires>.<mac>`. */
+export function uploadTokenFor(key: string, id: string, now: Date): string {
+  const expires = Math.floor((now.getTime() + UPLOAD_TOKEN_MS) / 1000);
+  return `${expires}.${createHmac('sha256', key).update(`${id}.${expires}`).digest('base64url')}`;
+}
+
+/** Whether `token` is a live upload token for ticket `id`. */
+export function checkUploadToken(key: string, id: string, token: string, now: Date): boolean {
+  const [expires, mac] = token.split('.');
+  if (!expires || !mac || !/^\d+$/.test(expires) || Number(expires) * 1000 < now.getTime()) return false;
+  const expected = Buffer.from(createHmac('sha256', key).update(`${id}.${expires}`).digest('base64url'));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

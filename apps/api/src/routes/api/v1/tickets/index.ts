@@ -16,10 +16,20 @@ import {
   TicketSuggestion,
   TicketSuggestionsQuery,
   TicketSummary,
+  CreateOpen311ClientBody,
+  IssuedOpen311Client,
+  Open311Client,
+  TicketMeasures,
+  TicketMeasuresQuery,
+  TicketSla,
+  TicketTechnician,
+  TicketTransferTarget,
 } from '@sports/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../../services/actor.ts';
 import { DomainError } from '../../../../services/errors.ts';
+import * as open311 from '../../../../services/open311.ts';
+import { ticketMeasures } from '../../../../services/repair-measures.ts';
 import * as tickets from '../../../../services/tickets.ts';
 import { bearer, problems } from '../../../responses.ts';
 
@@ -27,7 +37,11 @@ import { bearer, problems } from '../../../responses.ts';
  * Repair tickets (一键报修): reporting, duplicates, the workflow, and the staff's and residents'
  * lists. Mounted at /api/v1 (it also answers /me/tickets).
  */
-const ticketRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+interface TicketRoutesOptions {
+  secrets: { reportKey: string };
+}
+
+const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fastify, { secrets }) => {
   const tags = ['tickets'];
   const signedIn = { onRequest: fastify.authenticate };
   const anyone = { onRequest: fastify.identify };
@@ -46,8 +60,12 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const id = await tickets.reportTicket(fastify.db, actorOrNull(request), request.body, { ip: request.ip }, fastify.now());
-      return reply.status(201).send(await detail(request, id));
+      const actor = actorOrNull(request);
+      const id = await tickets.reportTicket(fastify.db, actor, request.body, { ip: request.ip }, fastify.now());
+      const answer = await detail(request, id);
+      // Without an account there is no other way to prove, for the photos that follow, who reported it.
+      if (!actor) answer.uploadToken = tickets.uploadTokenFor(secrets.reportKey, id, fastify.now());
+      return reply.status(201).send(answer);
     },
   );
 
@@ -111,24 +129,151 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/tickets/:id/photos',
     {
-      ...signedIn,
+      ...anyone,
       schema: {
         tags,
         security: bearer,
-        summary: '报修照片 Upload a photo (multipart field `file`): `kind=report` by the reporter (up to 4), `kind=after` by staff',
+        summary:
+          '报修照片 Upload a photo (multipart field `file`): `kind=report` by the reporter (up to 4; without an account, with the report’s `X-Report-Token`), `kind=after` by staff',
         consumes: ['multipart/form-data'],
         params: TicketParams,
         querystring: TicketPhotoQuery,
+        headers: Type.Object({ 'x-report-token': Type.Optional(Type.String({ maxLength: 200 })) }),
         response: { 201: TicketPhoto, ...problems(400, 401, 403, 404, 409, 413, 422) },
       },
     },
     async (request, reply) => {
+      const actor = actorOrNull(request);
+      const token = request.headers['x-report-token'];
+      const anonymousReporter = !actor && token !== undefined && tickets.checkUploadToken(secrets.reportKey, request.params.id, token, fastify.now());
+      if (!actor && !anonymousReporter) throw new DomainError('UNAUTHENTICATED');
       const file = await request.file();
       if (!file) throw new DomainError('UNSUPPORTED_IMAGE');
       const upload = await file.toBuffer();
-      const photo = await tickets.addTicketPhoto(fastify.db, fastify.uploads, request.actor, request.params.id, request.query.kind ?? 'report', upload);
+      const kind = request.query.kind ?? 'report';
+      const photo = await tickets.addTicketPhoto(fastify.db, fastify.uploads, actor, request.params.id, kind, upload, anonymousReporter);
       return reply.status(201).send(photo);
     },
+  );
+
+  fastify.get(
+    '/tickets/:id/technicians',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '可派维修人员 Technicians of the ticket’s owner, least busy first (dispatchers and bureaus)',
+        params: TicketParams,
+        response: { 200: Type.Array(TicketTechnician), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => tickets.ticketTechnicians(fastify.db, request.actor, request.params.id),
+  );
+
+  fastify.get(
+    '/tickets/:id/transfer-targets',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '可转办单位 Organisations of the same city a ticket may be transferred to',
+        params: TicketParams,
+        response: { 200: Type.Array(TicketTransferTarget), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => tickets.ticketTransferTargets(fastify.db, request.actor, request.params.id),
+  );
+
+  fastify.get(
+    '/tickets/measures',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '维修指标 完好率, median time to resolve and SLA compliance per city, district and venue (bureau admins in scope)',
+        querystring: TicketMeasuresQuery,
+        response: { 200: TicketMeasures, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ticketMeasures(fastify.db, request.actor, request.query, fastify.now()),
+  );
+
+  fastify.get(
+    '/open311-clients',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: 'Open311 客户端 Clients allowed to post reports into the bureaus I administer',
+        response: { 200: Type.Array(Open311Client), ...problems(401, 403) },
+      },
+    },
+    async (request) => open311.listClients(fastify.db, request.actor),
+  );
+
+  fastify.post(
+    '/open311-clients',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '发放 Open311 密钥 Issue a key to a client; the answer is the only time the key is shown',
+        body: CreateOpen311ClientBody,
+        response: { 201: IssuedOpen311Client, ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await open311.issueClient(fastify.db, request.actor, request.body, fastify.now())),
+  );
+
+  fastify.post(
+    '/open311-clients/:id/revoke',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '吊销 Open311 密钥 Revoke a client’s key at once',
+        params: TicketParams,
+        response: { 200: Open311Client, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => open311.revokeClient(fastify.db, request.actor, request.params.id, fastify.now()),
+  );
+
+  fastify.get(
+    '/organisations/:id/ticket-sla',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '维修时限 The organisation’s repair promise in hours per priority',
+        params: TicketParams,
+        response: { 200: TicketSla, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => tickets.getTicketSla(fastify.db, request.actor, request.params.id),
+  );
+
+  fastify.put(
+    '/organisations/:id/ticket-sla',
+    {
+      ...signedIn,
+      schema: {
+        tags,
+        security: bearer,
+        summary: '设置维修时限 Set the promise; tickets reported from now on are due by it',
+        params: TicketParams,
+        body: TicketSla,
+        response: { 200: TicketSla, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => tickets.setTicketSla(fastify.db, request.actor, request.params.id, request.body),
   );
 
   fastify.post(
