@@ -199,6 +199,21 @@ describe('repair-aware booking', () => {
     expect((await reservation(block!.id)).status).toBe('confirmed');
   });
 
+  it('a court itself taken out of service loses its bookings still to come (without penalty, told); back in service its slots return', async () => {
+    const db = t.database.db;
+    const [court3] = await db.insert(schema.venueResources).values({ venueId: ids.venue, name: '3号场', sport: 'basketball', mode: 'exclusive', sortOrder: 3 }).returning({ id: schema.venueResources.id });
+    const ahead = await booking(people.alice, court3!.id, '2026-11-26T09:00:00', '2026-11-26T10:00:00');
+    const url = `/api/v1/venues/${ids.venue}/resources/${court3!.id}`;
+    const res = await t.http().patch(url).set('authorization', people.operator.token).send({ status: 'out_of_service' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await reservation(ahead)).toMatchObject({ status: 'cancelled', cancelledWithoutPenalty: true });
+    const told = await db.select().from(schema.notifications).where(eq(schema.notifications.userId, people.alice.id));
+    expect(told.some((n) => n.body.includes('3号场') && (n.data as { reservationId?: string }).reservationId === ahead)).toBe(true);
+    expect(await statusAt(court3!.id, '2026-11-26T09:00:00')).toBe('out_of_service');
+    expect((await t.http().patch(url).set('authorization', people.operator.token).send({ status: 'active' })).status).toBe(200);
+    expect(await statusAt(court3!.id, '2026-11-26T09:00:00')).toBe('free');
+  });
+
   it('refuses a fix date in the past, with another status, or that is no date, and changes nothing', async () => {
     for (const [body, field] of [
       [{ status: 'out_of_service', reason: '损坏', expectedFixDate: '2026-11-20' }, 'expectedFixDate'],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type {
   CreateExceptionBody,
   CreateResourceBody,
@@ -32,6 +32,7 @@ import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize, findOrganisationPlace, organisationsReachedBy } from './grants.ts';
+import { notify } from './notifications.ts';
 import { rewriteOpenIntervals, venueOpeningRules } from './open-intervals.ts';
 import { processPhoto, type UploadStore } from './photos.ts';
 import { byDegreeDistance, distanceTo, openAt, openFlag, venueFilters, withinMeters } from './venue-filters.ts';
@@ -497,6 +498,7 @@ export async function updateResource(
   venueId: string,
   resourceId: string,
   body: UpdateResourceBody,
+  now: Date = new Date(),
 ): Promise<Resource> {
   if (body.weeklyHours) assertWeek('weeklyHours', body.weeklyHours);
   try {
@@ -510,12 +512,17 @@ export async function updateResource(
         .set({ ...body, ...(body.name ? { name: body.name.trim() } : {}), mode, capacity, updatedAt: new Date() })
         .where(eq(r.id, resourceId))
         .returning();
+      // A court taken out of use (out of service, retired): its bookings still to come cannot be kept.
+      const cancelled =
+        current.status === 'active' && updated!.status !== 'active'
+          ? await cancelBookingsAhead(tx, { id: resourceId, name: updated!.name }, venue, actor.userId, now)
+          : 0;
       await recordAudit(tx, actor, {
         action: 'resource.update',
         targetType: 'resource',
         targetId: resourceId,
         organisationId: venue.organisationId,
-        detail: { venueId, changed: Object.keys(body), statusBefore: current.status, statusAfter: updated!.status },
+        detail: { venueId, changed: Object.keys(body), statusBefore: current.status, statusAfter: updated!.status, cancelledBookings: cancelled },
       });
       return toResource(updated!);
     });
@@ -523,6 +530,37 @@ export async function updateResource(
     if (sqlState(err) === UNIQUE_VIOLATION) throw new DomainError('RESOURCE_NAME_TAKEN');
     throw err;
   }
+}
+
+/** Cancels, without penalty, the court's confirmed bookings that have not begun, and tells their holders. */
+async function cancelBookingsAhead(
+  tx: Queryable,
+  resource: { id: string; name: string },
+  venue: { name: string; timeZone: string },
+  actorId: string,
+  now: Date,
+): Promise<number> {
+  const res = schema.reservations;
+  const reason = `${resource.name}停用`;
+  const cancelled = await tx
+    .update(res)
+    .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actorId, cancelReason: reason, cancelledWithoutPenalty: true })
+    .where(and(eq(res.resourceId, resource.id), eq(res.status, 'confirmed'), ne(res.kind, 'block'), sql`lower(${res.during}) > ${now.toISOString()}::timestamptz`))
+    .returning({ id: res.id, userId: res.userId, start: sql<Date>`lower(${res.during})`.mapWith(res.createdAt) });
+  const when = new Intl.DateTimeFormat('zh-CN', { timeZone: venue.timeZone, dateStyle: 'medium', timeStyle: 'short' });
+  await notify(
+    tx,
+    cancelled
+      .filter((c) => c.userId)
+      .map((c) => ({
+        userId: c.userId!,
+        kind: 'reservation.cancelled_by_venue',
+        title: '您的预约因场地停用被取消',
+        body: `${venue.name} ${resource.name} ${when.format(c.start)} 的预约已取消：场地停用。不计违约。`,
+        data: { reservationId: c.id, reason },
+      })),
+  );
+  return cancelled.length;
 }
 
 /** Re-encodes the upload (metadata stripped), stores it with a thumbnail, and records it. */

@@ -160,7 +160,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
       async (request) =>
-        venues.updateResource(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body),
+        venues.updateResource(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body, fastify.now()),
     );
 
     staff.post(
