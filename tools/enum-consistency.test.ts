@@ -59,6 +59,11 @@ describe('values spelled in more than one layer', () => {
     expect(migrations).toContain(`"assets"."service_life_years" between 1 and ${domain.MAX_SERVICE_LIFE_YEARS}`);
   });
 
+  it('dashboard: the KPI keys and units agree', () => {
+    expect([...contracts.KPI_KEYS]).toEqual([...domain.KPI_KEYS]);
+    for (const key of domain.KPI_KEYS) expect(contracts.KPI_UNITS).toContain(domain.KPI_DEFINITIONS[key].unit);
+  });
+
   it('repair tickets: states, moves, actors, priorities, photo kinds, sources and the code format agree', () => {
     expect([...contracts.TICKET_STATES]).toEqual([...domain.TICKET_STATES]);
     expect(schema.ticketState.enumValues).toEqual([...domain.TICKET_STATES]);

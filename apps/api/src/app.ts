@@ -28,6 +28,7 @@ import reservationRoutes, { checkInRoutes } from './routes/api/v1/reservations/i
 import venueBookingRoutes from './routes/api/v1/venues/bookings.ts';
 import venueRoutes from './routes/api/v1/venues/index.ts';
 import open311Routes from './routes/open311.ts';
+import kpiRoutes from './routes/api/v1/kpis/index.ts';
 import healthRoutes from './routes/health.ts';
 import assetRoutes from './routes/api/v1/assets/index.ts';
 import ticketRoutes from './routes/api/v1/tickets/index.ts';
@@ -129,6 +130,7 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
       await api.register(schoolRoutes, { secrets });
       await api.register(assetRoutes, { links: { publicBaseUrl: config.PUBLIC_BASE_URL } });
       await api.register(ticketRoutes, { secrets });
+      await api.register(kpiRoutes);
       await api.register(mapRoutes, {
         prefix: '/map',
         tiles: { url: config.MAP_TILE_URL, crs: config.MAP_TILE_CRS, attribution: config.MAP_TILE_ATTRIBUTION },

@@ -184,3 +184,4 @@ export {
   CreateOpen311ClientBody,
   IssuedOpen311Client,
 } from './tickets.ts';
+export { KPI_KEYS, KPI_UNITS, KpiQuery, Kpi, UtilisationCell, KpiReport, AuditQuery, AuditEntry } from './kpis.ts';

@@ -924,3 +924,40 @@ export const open311Clients = pgTable(
     check('open311_clients_name_present', sql`length(btrim(${t.name})) > 0`),
   ],
 );
+
+// ——— Dashboard rollups (issue 7) ———
+
+/**
+ * One court or field on one local day, summed for the bureau's dashboard: open and booked minutes
+ * (also per local hour, for the hour × weekday heatmap), bookings whose time came and no-shows.
+ * Kept up to date by the KPI sweep over a rolling window; past days no longer change.
+ */
+export const kpiResourceDays = pgTable(
+  'kpi_resource_days',
+  {
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => venueResources.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    /** Booked by the hour (an exclusive court); shared spaces count only towards open hours. */
+    bookable: boolean('bookable').notNull(),
+    openMinutes: integer('open_minutes').notNull(),
+    bookedMinutes: integer('booked_minutes').notNull(),
+    /** Minutes per local hour 0–23. */
+    openByHour: integer('open_by_hour').array().notNull(),
+    bookedByHour: integer('booked_by_hour').array().notNull(),
+    /** Bookings whose start has come: checked in, completed or no-show. */
+    due: integer('due').notNull(),
+    noShows: integer('no_shows').notNull(),
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.resourceId, t.day] }),
+    index('kpi_resource_days_venue_day_idx').on(t.venueId, t.day),
+    check('kpi_resource_days_minutes', sql`${t.bookedMinutes} >= 0 and ${t.openMinutes} >= 0 and ${t.noShows} <= ${t.due}`),
+    check('kpi_resource_days_hours', sql`cardinality(${t.openByHour}) = 24 and cardinality(${t.bookedByHour}) = 24`),
+  ],
+);

@@ -143,3 +143,19 @@ export {
   checkAsset,
 } from './assets.ts';
 export type { AssetType, AssetStatus, FaultChoice, AssetTypeEntry, ServiceLifeState, AssetLife, AssetFacts, AssetProblem, AssetProblemReason } from './assets.ts';
+export {
+  ratio,
+  utilisation,
+  noShowRate,
+  schoolOpenRatio,
+  medianHoursToResolve,
+  NATIONAL_OPENING_RULES,
+  dayHours,
+  weeklyHours,
+  openingCompliance,
+  KPI_DEFINITIONS,
+  KPI_KEYS,
+  meetsTarget,
+  kpiFigures,
+} from './kpis.ts';
+export type { KpiKey, KpiFigure, OpeningComplianceInput, OpeningCompliance } from './kpis.ts';

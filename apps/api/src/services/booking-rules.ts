@@ -45,7 +45,7 @@ export type ExceptionRow = DatedException & { resourceId: string | null };
  * When a resource is open: its own week when it has one (else the venue's), the venue's dated
  * exceptions plus its own (its own win on the same date), the venue's holiday rule.
  */
-function openingRulesOf(venue: VenueRules, resource: ResourceRules, exceptions: readonly ExceptionRow[]): OpeningRules {
+export function openingRulesOf(venue: VenueRules, resource: ResourceRules, exceptions: readonly ExceptionRow[]): OpeningRules {
   const own = exceptions.filter((e) => e.resourceId === resource.id);
   const ownDates = new Set(own.map((e) => e.date));
   return {

@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import { runBookingSweep } from '../../services/booking-sweeps.ts';
 import { loggingSmsSender } from '../../services/notifications.ts';
+import { runKpiSweep } from '../../services/kpi-rollups.ts';
 import { extendOpenIntervals } from '../../services/open-intervals.ts';
 import { extendSchoolSessions } from '../../services/school-plans.ts';
 import { runTicketSweep } from '../../services/ticket-sweeps.ts';
 
 export interface SweepsPluginOptions {
-  /** Opening-interval upkeep; 0 turns it off (tests run sweeps by hand). */
+  /** Opening-interval upkeep and the dashboard's rollups; 0 turns it off (tests run sweeps by hand). */
   intervalMinutes: number;
   /** No-shows, reminders, completion, and the repair tickets' auto-close and escalation; 0 turns it off. */
   bookingSweepSeconds: number;
@@ -14,7 +15,8 @@ export interface SweepsPluginOptions {
 
 /**
  * Background upkeep that must not depend on anyone calling the API: keeps the materialised opening
- * intervals a fortnight ahead, and runs the booking and repair-ticket sweeps. Each sweep takes a
+ * intervals a fortnight ahead, refreshes the dashboard's rollups, and runs the booking and
+ * repair-ticket sweeps. Each sweep takes a
  * Postgres advisory lock, so with several instances exactly one does the work.
  */
 export default fp<SweepsPluginOptions>(
@@ -53,13 +55,28 @@ export default fp<SweepsPluginOptions>(
         fastify.log.error({ err }, 'opening-interval sweep failed');
       }
     };
+    // The dashboard's rollups: the first run backfills, which may take seconds, so it never holds up start.
+    let kpiRunning: Promise<void> | undefined;
+    const sweepKpis = () => {
+      kpiRunning ??= runKpiSweep(fastify.db, fastify.now())
+        .then((report) => fastify.log.info(report, 'dashboard rollups refreshed'))
+        .catch((err: unknown) => fastify.log.error({ err }, 'dashboard rollup sweep failed'))
+        .finally(() => (kpiRunning = undefined));
+    };
     let timer: NodeJS.Timeout | undefined;
     fastify.addHook('onReady', async () => {
       await run();
-      timer = setInterval(run, opts.intervalMinutes * 60_000);
+      sweepKpis();
+      timer = setInterval(() => {
+        void run();
+        sweepKpis();
+      }, opts.intervalMinutes * 60_000);
       timer.unref();
     });
-    fastify.addHook('onClose', async () => clearInterval(timer));
+    fastify.addHook('onClose', async () => {
+      clearInterval(timer);
+      await kpiRunning;
+    });
   },
   { name: 'sweeps', dependencies: ['db', 'clock'] },
 );
