@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { hash, type Algorithm } from '@node-rs/argon2';
 import { schema, type Db, type Tx } from '@sports/db';
 import type { OrganisationKind, StaffRole } from '@sports/domain';
+import { insertDemoActivity } from './activity.ts';
 import { insertDemoAssets } from './assets.ts';
 import { regionSeeds } from './regions.ts';
 import { insertSchoolOpening } from './schools.ts';
@@ -57,6 +58,8 @@ export function demoResidentPhone(n: number): string {
 export interface LoadOptions {
   /** Do nothing when the database already holds organisations (a restart, or a real deployment). */
   onlyIfEmpty: boolean;
+  /** The local date the demo's past activity ends before (default: today in Asia/Shanghai). */
+  today?: string;
 }
 
 /**
@@ -64,7 +67,7 @@ export interface LoadOptions {
  * and demo equipment with QR codes, in one transaction. Returns false when it skipped because data
  * was already there.
  */
-export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promise<boolean> {
+export async function loadDemoData(db: Db, { onlyIfEmpty, today }: LoadOptions): Promise<boolean> {
   if (process.env.NODE_ENV === 'production') throw new Error('demo data is never loaded when NODE_ENV=production');
   if (onlyIfEmpty) {
     const [existing] = await db.select({ n: count() }).from(schema.organisations);
@@ -86,6 +89,7 @@ export async function loadDemoData(db: Db, { onlyIfEmpty }: LoadOptions): Promis
     await insertSchoolOpening(tx, ['zz-school', 'zz-school-2', 'ordos-school'].map((key) => orgIds.get(key)!), schoolAdmin?.id);
     const [operator] = await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, '13900000002'));
     await insertDemoAssets(tx, { cityCode: ZHENGZHOU, operatorId: orgIds.get('zz-venues')!, schoolId: orgIds.get('zz-school')! }, operator?.id);
+    await insertDemoActivity(tx, operator!.id, today ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
     // One Open311 client of the Zhengzhou bureau, with a key the README lists; only its hash is kept.
     await tx.insert(schema.open311Clients).values({
       organisationId: orgIds.get('zz-bureau')!,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { openDatabase } from '@sports/db';
+import { localDate } from '@sports/domain';
 import { loadDemoData } from '@sports/seeds';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -23,7 +24,11 @@ const database = await openDatabase({
 });
 if (embedded) {
   await database.migrate();
-  if (config.SEED_DEMO_DATA && config.NODE_ENV !== 'production') await loadDemoData(database.db, { onlyIfEmpty: true });
+  if (config.SEED_DEMO_DATA && config.NODE_ENV !== 'production') {
+    // The demo's past activity ends where the app's clock says today is.
+    const today = localDate(config.TEST_CLOCK ? new Date(config.TEST_CLOCK) : new Date(), 'Asia/Shanghai');
+    await loadDemoData(database.db, { onlyIfEmpty: true, today });
+  }
 }
 
 const app = await buildApp({ config, database, ...(config.TEST_CLOCK ? { clock: runningFrom(config.TEST_CLOCK) } : {}) });

@@ -139,6 +139,17 @@ describe('the demo data', () => {
     expect(wrong.status).toBe(403);
   });
 
+  it('has four weeks of past club bookings for the dashboard, none from today on and none held by a resident', async () => {
+    const [row] = (
+      (await t.database.db.execute(sql`
+        select count(*)::int as n, max(upper(r.during)) <= date_trunc('day', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai' as all_past,
+               count(distinct r.user_id)::int as holders, bool_and(r.status = 'completed' and r.kind = 'series') as completed_series
+        from ${schema.reservations} r where r.note = '俱乐部包场（演示）'`)) as unknown as { rows: { n: number; all_past: boolean; holders: number; completed_series: boolean }[] }
+    ).rows;
+    expect(row!.n).toBeGreaterThan(1000);
+    expect(row).toMatchObject({ all_past: true, holders: 1, completed_series: true });
+  });
+
   it('is not loaded twice', async () => {
     expect(await loadDemoData(t.database.db, { onlyIfEmpty: true })).toBe(false);
     const [users] = await t.database.db.select({ n: count() }).from(schema.users);

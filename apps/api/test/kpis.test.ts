@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@sports/db';
 import { addDays } from '@sports/domain';
 import { refreshKpiRange } from '../src/services/kpi-rollups.ts';
+import { splitPeriod } from '../src/services/kpis.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
 
@@ -75,6 +76,17 @@ beforeAll(async () => {
       status: status as 'ok' | 'degraded',
     })),
   );
+  // Repairs: two resolved in the period after 10 h and 30 h (due at 72 h; the second late by its own
+  // 24 h promise), one open and overdue, one open at a bare point in 中原区.
+  const reported = new Date('2026-11-02T08:00:00+08:00');
+  const hours = (h: number) => new Date(reported.getTime() + h * 3_600_000);
+  const ticket = { organisationId: orgs.venueCo.id, venueId, category: 'net' as const, fault: 'net_torn', reporterPhone: '13700000000', createdAt: reported };
+  await db.insert(schema.tickets).values([
+    { ...ticket, code: 'KPQT2222', state: 'resolved', dueAt: hours(72), resolvedAt: hours(10) },
+    { ...ticket, code: 'KPQT3222', state: 'closed', dueAt: hours(24), resolvedAt: hours(30), closedAt: hours(40) },
+    { ...ticket, code: 'KPQT4222', state: 'dispatched', dueAt: hours(72) },
+    { ...ticket, code: 'KPQT5222', state: 'submitted', dueAt: new Date(now.getTime() + 3_600_000), venueId: null, organisationId: zhongyuanBureau.id, lat: 34.75, lng: 113.61 },
+  ]);
   await refreshKpiRange(t.database.db, '2026-10-30', '2026-11-05', now);
 });
 afterAll(() => t.close());
@@ -96,7 +108,10 @@ describe('GET /api/v1/kpis', () => {
     // The gym is a public low-price venue open 98 h a week with 14 h weekends and holidays as weekends.
     expect(valueOf(body, 'opening_compliance')).toBe(1);
     expect(valueOf(body, 'school_open_ratio')).toBe(0);
-    expect(valueOf(body, 'median_hours_to_resolve')).toBeNull();
+    expect(valueOf(body, 'median_hours_to_resolve')).toBe(20);
+    expect(valueOf(body, 'sla_compliance')).toBe(0.5);
+    expect(valueOf(body, 'tickets_open')).toBe(2);
+    expect(valueOf(body, 'tickets_overdue')).toBe(1);
     const school = body.kpis.find((k: { key: string }) => k.key === 'school_open_ratio');
     expect(school).toMatchObject({ unit: 'ratio', target: 0.6, meetsTarget: false, label: { zh: '学校场地开放率', en: 'School venues open' } });
     expect(body.kpis.find((k: { key: string }) => k.key === 'good_order_rate')).toMatchObject({ target: 0.95, meetsTarget: false });
@@ -116,8 +131,35 @@ describe('GET /api/v1/kpis', () => {
     // Drill-down: 金水区 has everything; 中原区 nothing.
     const jinshui = body.districts.find((d: { code: string }) => d.code === JINSHUI);
     expect(jinshui.kpis).toMatchObject({ venues: 2, utilisation: 180 / 1680, no_show_rate: 0.5 });
-    expect(body.districts.find((d: { code: string }) => d.code === ZHONGYUAN).kpis).toMatchObject({ venues: 0, utilisation: null, good_order_rate: null });
+    expect(jinshui.kpis).toMatchObject({ tickets_open: 1, tickets_overdue: 1, median_hours_to_resolve: 20 });
+    expect(body.districts.find((d: { code: string }) => d.code === ZHONGYUAN).kpis).toMatchObject({ venues: 0, utilisation: null, good_order_rate: null, tickets_open: 1, tickets_overdue: 0 });
     expect(body.venues.find((x: { id: string }) => x.id === venueId).kpis).toMatchObject({ utilisation: 180 / 1680, good_order_rate: 0.75 });
+  });
+
+  it('whole months come from the month rollups and the edges from the day rows, with the same sums', async () => {
+    // Rollups hold 2026-10-30 … 11-05: 7 days × 14 h open, the same 3 h booked.
+    for (const range of ['from=2026-10-01&to=2026-11-30', 'from=2026-10-15&to=2026-11-30', 'from=2026-10-30&to=2026-11-05', 'from=2026-11-01&to=2026-11-30']) {
+      const res = await kpis(people.cityBureau, `city=${ZHENGZHOU}&${range}`);
+      expect(res.status, range).toBe(200);
+      const days = range.includes('11-01&to=2026-11-30') ? 5 : 7;
+      expect(valueOf(res.body, 'utilisation'), range).toBeCloseTo(180 / (days * 14 * 60), 10);
+      expect(valueOf(res.body, 'no_show_rate'), range).toBe(0.5);
+      const monday19 = res.body.heatmap.find((c: { weekday: number; hour: number }) => c.weekday === 1 && c.hour === 19);
+      expect(monday19.bookedHours, range).toBe(1);
+    }
+  });
+
+  it('splits a period into whole months and the days at either edge', () => {
+    expect(splitPeriod('2026-11-02', '2026-11-03')).toEqual({ months: [], edges: [['2026-11-02', '2026-11-03']] });
+    expect(splitPeriod('2026-11-01', '2026-11-30')).toEqual({ months: ['2026-11-01'], edges: [] });
+    expect(splitPeriod('2025-11-24', '2026-11-23')).toEqual({
+      months: ['2025-12-01', '2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01'],
+      edges: [
+        ['2025-11-24', '2025-11-30'],
+        ['2026-11-01', '2026-11-23'],
+      ],
+    });
+    expect(splitPeriod('2026-02-01', '2026-02-28')).toEqual({ months: ['2026-02-01'], edges: [] });
   });
 
   it('an empty period has nothing to measure: rates are null, not zero', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   check,
@@ -957,7 +958,52 @@ export const kpiResourceDays = pgTable(
   (t) => [
     primaryKey({ columns: [t.resourceId, t.day] }),
     index('kpi_resource_days_venue_day_idx').on(t.venueId, t.day),
+    // The days at the edges of a period, across a whole city.
+    index('kpi_resource_days_day_idx').on(t.day),
     check('kpi_resource_days_minutes', sql`${t.bookedMinutes} >= 0 and ${t.openMinutes} >= 0 and ${t.noShows} <= ${t.due}`),
     check('kpi_resource_days_hours', sql`cardinality(${t.openByHour}) = 24 and cardinality(${t.bookedByHour}) = 24`),
+  ],
+);
+
+/**
+ * A venue's month per sport, summed from kpi_resource_days, so a year's figures are twelve rows a
+ * sport rather than 365 a court. Rebuilt for the months a refresh touches.
+ */
+export const kpiVenueMonths = pgTable(
+  'kpi_venue_months',
+  {
+    venueId: uuid('venue_id')
+      .notNull()
+      .references(() => venues.id, { onDelete: 'cascade' }),
+    sport: text('sport').notNull(),
+    /** The month's first day. */
+    month: date('month', { mode: 'string' }).notNull(),
+    /** Open minutes of courts booked by the hour. */
+    openMinutes: bigint('open_minutes', { mode: 'number' }).notNull(),
+    /** Open minutes of every court and field. */
+    allOpenMinutes: bigint('all_open_minutes', { mode: 'number' }).notNull(),
+    bookedMinutes: bigint('booked_minutes', { mode: 'number' }).notNull(),
+    due: integer('due').notNull(),
+    noShows: integer('no_shows').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.venueId, t.sport, t.month] }), check('kpi_venue_months_first_day', sql`extract(day from ${t.month}) = 1`)],
+);
+
+/** An area's (a district's, '' for venues without one) month per weekday, by local hour: the heatmap's sums. */
+export const kpiAreaHours = pgTable(
+  'kpi_area_hours',
+  {
+    cityCode: text('city_code').notNull(),
+    districtCode: text('district_code').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    /** ISO weekday, 1 = Monday. */
+    weekday: integer('weekday').notNull(),
+    openByHour: bigint('open_by_hour', { mode: 'number' }).array().notNull(),
+    bookedByHour: bigint('booked_by_hour', { mode: 'number' }).array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.cityCode, t.districtCode, t.month, t.weekday] }),
+    check('kpi_area_hours_weekday', sql`${t.weekday} between 1 and 7`),
+    check('kpi_area_hours_hours', sql`cardinality(${t.openByHour}) = 24 and cardinality(${t.bookedByHour}) = 24`),
   ],
 );

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { schema, type Db, type Queryable } from '@sports/db';
 import { addDays, chinaHolidayCalendar, expandOpeningHours, localDate, type OpenInterval } from '@sports/domain';
 import { openingRulesOf, type ExceptionRow } from './booking-rules.ts';
@@ -157,8 +157,39 @@ export async function refreshKpiDays(db: Db, from: string, to: string, now: Date
     await tx.execute(sql`select pg_advisory_xact_lock(7, 0)`);
     await tx.delete(k).where(and(gte(k.day, from), lte(k.day, to), inArray(k.resourceId, ids)));
     for (let i = 0; i < rows.length; i += BATCH) await tx.insert(k).values(rows.slice(i, i + BATCH));
+    await rebuildMonths(tx, from, to);
   });
   return { rows: rows.length };
+}
+
+/** The first day of the month of a local date. */
+export const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
+
+/** 24 sums of an int[24] expression, as an array. */
+const hourSums = (column: string, filter = '') =>
+  sql.raw(`array[${Array.from({ length: 24 }, (_, h) => `coalesce(sum(${column}[${h + 1}])${filter}, 0)`).join(', ')}]`);
+
+/** Rebuilds the month rows (per venue and sport; per area and weekday) of every month that `from`…`to` touches. */
+async function rebuildMonths(tx: Queryable, from: string, to: string): Promise<void> {
+  const first = monthOf(from);
+  const last = monthOf(to);
+  const months = sql`${first}::date and (${last}::date + interval '1 month' - interval '1 day')::date`;
+  await tx.delete(schema.kpiVenueMonths).where(and(gte(schema.kpiVenueMonths.month, first), lte(schema.kpiVenueMonths.month, last)));
+  await tx.delete(schema.kpiAreaHours).where(and(gte(schema.kpiAreaHours.month, first), lte(schema.kpiAreaHours.month, last)));
+  await tx.execute(sql`
+    insert into ${schema.kpiVenueMonths} (venue_id, sport, month, open_minutes, all_open_minutes, booked_minutes, due, no_shows)
+    select k.venue_id, r.sport, date_trunc('month', k.day)::date,
+           coalesce(sum(k.open_minutes) filter (where k.bookable), 0), sum(k.open_minutes), sum(k.booked_minutes), sum(k.due), sum(k.no_shows)
+    from ${k} k join ${schema.venueResources} r on r.id = k.resource_id
+    where k.day between ${months}
+    group by 1, 2, 3`);
+  await tx.execute(sql`
+    insert into ${schema.kpiAreaHours} (city_code, district_code, month, weekday, open_by_hour, booked_by_hour)
+    select v.city_code, coalesce(v.district_code, ''), date_trunc('month', k.day)::date, extract(isodow from k.day)::int,
+           ${hourSums('k.open_by_hour', ' filter (where k.bookable)')}, ${hourSums('k.booked_by_hour')}
+    from ${k} k join ${schema.venues} v on v.id = k.venue_id
+    where k.day between ${months}
+    group by 1, 2, 3, 4`);
 }
 
 /** Both drivers answer a raw query with `{ rows }`. */
@@ -187,6 +218,7 @@ export async function runKpiSweep(db: Db, now: Date, timeZone = 'Asia/Shanghai')
 
 /** When the figures were last brought up to date (for the dashboard's footnote). */
 export async function lastRefreshed(db: Queryable): Promise<Date | null> {
-  const [row] = await db.select({ at: sql<Date | null>`max(${k.refreshedAt})`.mapWith(k.refreshedAt) }).from(k);
+  // The furthest day ahead is rewritten by every refresh: read it by the day index, not a scan.
+  const [row] = await db.select({ at: k.refreshedAt }).from(k).orderBy(desc(k.day)).limit(1);
   return row?.at ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { KpiQuery, KpiReport } from '@sports/contracts';
 import { schema, type Db } from '@sports/db';
 import {
@@ -130,6 +130,8 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
   const periodStart = localTimeToInstant(query.from, '00:00', zone);
   const periodEnd = localTimeToInstant(addDays(query.to, 1), '00:00', zone);
   const inScope = and(eq(v.cityCode, query.city), districtCode ? eq(v.districtCode, districtCode) : undefined);
+  const split = splitPeriod(query.from, query.to);
+  const resolvedInPeriod = sql`${t.resolvedAt} >= ${periodStart.toISOString()}::timestamptz and ${t.resolvedAt} < ${periodEnd.toISOString()}::timestamptz and ${t.state} not in ('rejected', 'duplicate')`;
 
   const [venues, resources, booked, heat, sessions, assets, tickets, closures] = await Promise.all([
     db
@@ -141,33 +143,8 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
       .from(r)
       .innerJoin(v, eq(v.id, r.venueId))
       .where(and(inScope, eq(r.status, 'active'))),
-    db
-      .select({
-        venueId: k.venueId,
-        sport: r.sport,
-        open: sql<number>`coalesce(sum(${k.openMinutes}) filter (where ${k.bookable}), 0)`.mapWith(Number),
-        booked: sql<number>`coalesce(sum(${k.bookedMinutes}), 0)`.mapWith(Number),
-        allOpen: sql<number>`coalesce(sum(${k.openMinutes}), 0)`.mapWith(Number),
-        due: sql<number>`coalesce(sum(${k.due}), 0)`.mapWith(Number),
-        noShows: sql<number>`coalesce(sum(${k.noShows}), 0)`.mapWith(Number),
-      })
-      .from(k)
-      .innerJoin(r, eq(r.id, k.resourceId))
-      .innerJoin(v, eq(v.id, k.venueId))
-      .where(and(inScope, gte(k.day, query.from), lte(k.day, query.to)))
-      .groupBy(k.venueId, r.sport),
-    // One pass, 48 sums per weekday: the hour × weekday heatmap.
-    db
-      .select({
-        weekday: sql<number>`extract(isodow from k.day)::int`.mapWith(Number),
-        sums: sql<string>`array[${sql.raw(
-          Array.from({ length: 24 }, (_, h) => `coalesce(sum(k.open_by_hour[${h + 1}]) filter (where k.bookable), 0), coalesce(sum(k.booked_by_hour[${h + 1}]), 0)`).join(', '),
-        )}]::bigint[]`,
-      })
-      .from(sql`${k} k`)
-      .innerJoin(v, sql`${v.id} = k.venue_id`)
-      .where(and(inScope, sql`k.day between ${query.from}::date and ${query.to}::date`))
-      .groupBy(sql`1`),
+    bookedSums(db, inScope, split),
+    heatSums(db, query.city, districtCode, inScope, split),
     db
       .select({
         venueId: schema.schoolSessions.venueId,
@@ -186,15 +163,15 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
       .innerJoin(v, eq(v.id, schema.assets.venueId))
       .where(inScope)
       .groupBy(schema.assets.venueId),
+    // Per venue (and per district for tickets at a bare point): counts, and the resolution times for the medians.
     db
       .select({
         venueId: t.venueId,
         districtCode: sql<string | null>`coalesce(${v.districtCode}, ${o.districtCode})`,
-        open: sql<boolean>`${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((s) => `'${s}'`).join(', ')})`)}`,
-        overdue: sql<boolean>`${t.dueAt} < ${now.toISOString()}::timestamptz`,
-        hours: sql<number | null>`extract(epoch from ${t.resolvedAt} - ${t.createdAt}) / 3600`.mapWith((x) => (x === null ? null : Number(x))),
-        onTime: sql<boolean>`${t.resolvedAt} <= ${t.dueAt}`,
-        resolvedInPeriod: sql<boolean>`coalesce(${t.resolvedAt} >= ${periodStart.toISOString()}::timestamptz and ${t.resolvedAt} < ${periodEnd.toISOString()}::timestamptz and ${t.state} not in ('rejected', 'duplicate'), false)`,
+        open: sql<number>`count(*) filter (where ${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((s) => `'${s}'`).join(', ')})`)})`.mapWith(Number),
+        overdue: sql<number>`count(*) filter (where ${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((s) => `'${s}'`).join(', ')})`)} and ${t.dueAt} < ${now.toISOString()}::timestamptz)`.mapWith(Number),
+        hours: sql<unknown>`coalesce(array_agg(extract(epoch from ${t.resolvedAt} - ${t.createdAt}) / 3600) filter (where ${resolvedInPeriod}), '{}')`,
+        onTime: sql<number>`count(*) filter (where ${resolvedInPeriod} and ${t.resolvedAt} <= ${t.dueAt})`.mapWith(Number),
       })
       .from(t)
       .innerJoin(o, eq(o.id, t.organisationId))
@@ -205,7 +182,8 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
           districtCode ? sql`coalesce(${v.districtCode}, ${o.districtCode}) = ${districtCode}` : undefined,
           or(inArray(t.state, [...OPEN_TICKET_STATES]), and(isNotNull(t.resolvedAt), gte(t.resolvedAt, periodStart), sql`${t.resolvedAt} < ${periodEnd.toISOString()}::timestamptz`)),
         ),
-      ),
+      )
+      .groupBy(t.venueId, sql`2`),
     db
       .select({ venueId: schema.venueHoursExceptions.venueId, date: schema.venueHoursExceptions.date, announcedAt: schema.venueHoursExceptions.createdAt })
       .from(schema.venueHoursExceptions)
@@ -279,16 +257,13 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
       const key = row.districtCode ?? '';
       targets.push(looseTickets.get(key) ?? looseTickets.set(key, emptySums()).get(key)!);
     }
+    const hours = numbers(row.hours);
     for (const s of targets) {
       if (!s) continue;
-      if (row.open) {
-        s.ticketsOpen += 1;
-        if (row.overdue) s.ticketsOverdue += 1;
-      }
-      if (row.resolvedInPeriod && row.hours !== null) {
-        s.resolveHours.push(row.hours);
-        if (row.onTime) s.resolvedOnTime += 1;
-      }
+      s.ticketsOpen += row.open;
+      s.ticketsOverdue += row.overdue;
+      s.resolvedOnTime += row.onTime;
+      for (const h of hours) s.resolveHours.push(h);
     }
   }
 
@@ -318,10 +293,9 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
   };
   const cell = (booked: number, open: number) => ({ bookedHours: round1(booked / 60), openHours: round1(open / 60), value: utilisation(booked, open) });
   const heatmap = [];
-  const heatByDay = new Map(heat.map((row) => [row.weekday, parseBigintArray(row.sums)]));
   for (let weekday = 1; weekday <= 7; weekday++) {
-    const sums = heatByDay.get(weekday) ?? new Array<number>(48).fill(0);
-    for (let hour = 0; hour < 24; hour++) heatmap.push({ weekday, hour, ...cell(sums[hour * 2 + 1]!, sums[hour * 2]!) });
+    const sums = heat.get(weekday);
+    for (let hour = 0; hour < 24; hour++) heatmap.push({ weekday, hour, ...cell(sums?.booked[hour] ?? 0, sums?.open[hour] ?? 0) });
   }
   const compact = (s: Sums) => Object.fromEntries(KPI_KEYS.map((key) => [key, valuesOf(s)[key]]));
   return {
@@ -345,8 +319,113 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** A bigint[] read back: an array of numbers (node-postgres) or its text form (PGlite may give either). */
-function parseBigintArray(value: unknown): number[] {
+/** A bigint[] read back: an array of numbers or strings, or its text form (the drivers differ). */
+function numbers(value: unknown): number[] {
   if (Array.isArray(value)) return value.map(Number);
-  return String(value).replace(/[{}]/g, '').split(',').map(Number);
+  const text = String(value).replace(/[{}]/g, '');
+  return text === '' ? [] : text.split(',').map(Number);
+}
+
+// ——— reading the rollups: whole months from the month rows, the days at either edge from the day rows ———
+
+interface PeriodSplit {
+  /** First days of the months wholly inside the period. */
+  months: string[];
+  /** Inclusive day ranges outside those months. */
+  edges: [string, string][];
+}
+
+/** The first day of the month after the one `month` (a first day) begins. */
+function nextMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+export function splitPeriod(from: string, to: string): PeriodSplit {
+  const months: string[] = [];
+  for (let month = from.endsWith('-01') ? from : nextMonth(`${from.slice(0, 7)}-01`); addDays(nextMonth(month), -1) <= to; month = nextMonth(month)) {
+    months.push(month);
+  }
+  if (months.length === 0) return { months, edges: [[from, to]] };
+  const edges: [string, string][] = [];
+  if (from < months[0]!) edges.push([from, addDays(months[0]!, -1)]);
+  const after = nextMonth(months.at(-1)!);
+  if (after <= to) edges.push([after, to]);
+  return { months, edges };
+}
+
+interface Booked {
+  venueId: string;
+  sport: string;
+  open: number;
+  allOpen: number;
+  booked: number;
+  due: number;
+  noShows: number;
+}
+
+async function bookedSums(db: Db, inScope: SQL | undefined, split: PeriodSplit): Promise<Booked[]> {
+  const m = schema.kpiVenueMonths;
+  const [months, days] = await Promise.all([
+    split.months.length === 0
+      ? []
+      : db
+          .select({ venueId: m.venueId, sport: m.sport, open: m.openMinutes, allOpen: m.allOpenMinutes, booked: m.bookedMinutes, due: m.due, noShows: m.noShows })
+          .from(m)
+          .innerJoin(v, eq(v.id, m.venueId))
+          .where(and(inScope, inArray(m.month, split.months))),
+    split.edges.length === 0
+      ? []
+      : db
+          .select({
+            venueId: k.venueId,
+            sport: r.sport,
+            open: sql<number>`coalesce(sum(${k.openMinutes}) filter (where ${k.bookable}), 0)`.mapWith(Number),
+            allOpen: sql<number>`coalesce(sum(${k.openMinutes}), 0)`.mapWith(Number),
+            booked: sql<number>`coalesce(sum(${k.bookedMinutes}), 0)`.mapWith(Number),
+            due: sql<number>`coalesce(sum(${k.due}), 0)`.mapWith(Number),
+            noShows: sql<number>`coalesce(sum(${k.noShows}), 0)`.mapWith(Number),
+          })
+          .from(k)
+          .innerJoin(r, eq(r.id, k.resourceId))
+          .innerJoin(v, eq(v.id, k.venueId))
+          .where(and(inScope, or(...split.edges.map(([a, b]) => and(gte(k.day, a), lte(k.day, b))))))
+          .groupBy(k.venueId, r.sport),
+  ]);
+  return [...months, ...days].map((row) => ({ ...row, open: Number(row.open), allOpen: Number(row.allOpen), booked: Number(row.booked) }));
+}
+
+/** Open and booked minutes per weekday and local hour, for the heatmap. */
+async function heatSums(db: Db, city: string, districtCode: string | null, inScope: SQL | undefined, split: PeriodSplit) {
+  const h = schema.kpiAreaHours;
+  const sums = (column: string, filter = '') =>
+    sql.raw(Array.from({ length: 24 }, (_, hour) => `coalesce(sum(${column}[${hour + 1}])${filter}, 0)`).join(', '));
+  const [months, days] = await Promise.all([
+    split.months.length === 0
+      ? []
+      : db
+          .select({ weekday: h.weekday, open: sql<unknown>`array[${sums('open_by_hour')}]`, booked: sql<unknown>`array[${sums('booked_by_hour')}]` })
+          .from(h)
+          .where(and(eq(h.cityCode, city), districtCode ? eq(h.districtCode, districtCode) : undefined, inArray(h.month, split.months)))
+          .groupBy(h.weekday),
+    split.edges.length === 0
+      ? []
+      : db
+          .select({
+            weekday: sql<number>`extract(isodow from k.day)::int`.mapWith(Number),
+            open: sql<unknown>`array[${sums('k.open_by_hour', ' filter (where k.bookable)')}]`,
+            booked: sql<unknown>`array[${sums('k.booked_by_hour')}]`,
+          })
+          .from(sql`${k} k`)
+          .innerJoin(v, sql`${v.id} = k.venue_id`)
+          .where(and(inScope, or(...split.edges.map(([a, b]) => sql`k.day between ${a}::date and ${b}::date`))))
+          .groupBy(sql`1`),
+  ]);
+  const byWeekday = new Map<number, { open: number[]; booked: number[] }>();
+  for (const row of [...months, ...days]) {
+    const into = byWeekday.get(row.weekday) ?? byWeekday.set(row.weekday, { open: new Array<number>(24).fill(0), booked: new Array<number>(24).fill(0) }).get(row.weekday)!;
+    numbers(row.open).forEach((x, i) => (into.open[i]! += x));
+    numbers(row.booked).forEach((x, i) => (into.booked[i]! += x));
+  }
+  return byWeekday;
 }
