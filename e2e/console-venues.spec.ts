@@ -31,7 +31,7 @@ test('the operator moves one opening time of a venue, sees the preview follow, s
   const scripts = recordScripts(page);
   await page.reload();
   const menu = page.getByRole('navigation', { name: '后台菜单' });
-  await expect(menu.getByRole('link')).toHaveText(['概览', '场馆', '预约管理', '入场核验', '报修工单']);
+  await expect(menu.getByRole('link')).toHaveText(['概览', '场馆', '预约管理', '入场核验', '报修工单', '设施台账', '操作日志']);
 
   const listed = page.waitForResponse((r) => r.url().includes('/api/v1/venues?') && r.url().includes('managed=true'));
   await menu.getByRole('link', { name: '场馆' }).click();

@@ -15,7 +15,20 @@ test('the Zhengzhou bureau admin creates an organisation, grants a role in it an
   await expect(page.getByRole('heading', { level: 1, name: '概览' })).toBeVisible();
   await expect(page.getByRole('cell', { name: '郑州市体育局', exact: true })).toBeVisible();
   const menu = page.getByRole('navigation', { name: '后台菜单' });
-  await expect(menu.getByRole('link')).toHaveText(['概览', '机构与角色', '场馆', '预约管理', '入场核验', '校园开放', '校园开放统计']);
+  await expect(menu.getByRole('link')).toHaveText([
+    '概览',
+    '数据看板',
+    '机构与角色',
+    '场馆',
+    '预约管理',
+    '入场核验',
+    '报修工单',
+    '设施台账',
+    '校园开放',
+    '校园开放统计',
+    'Open311 接入',
+    '操作日志',
+  ]);
   await screenshot(page, 'console-overview');
 
   const firstPage = page.waitForResponse((r) => r.url().includes('/api/v1/organisations?') && r.request().method() === 'GET');
@@ -123,7 +136,7 @@ test('the Zhengzhou bureau admin creates an organisation, grants a role in it an
 test('a school admin opening 机构与角色 sees 无权限 and no organisations', async ({ page }) => {
   await signIn(page, '13900000003');
   await expect(page).toHaveURL('/console');
-  await expect(page.getByRole('navigation', { name: '后台菜单' }).getByRole('link')).toHaveText(['概览', '场馆', '预约管理', '入场核验', '校园开放', '校园入场']);
+  await expect(page.getByRole('navigation', { name: '后台菜单' }).getByRole('link')).toHaveText(['概览', '场馆', '预约管理', '入场核验', '报修工单', '设施台账', '校园开放', '校园入场', '操作日志']);
 
   let listed = false;
   page.on('request', (r) => {

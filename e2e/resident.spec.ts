@@ -14,8 +14,10 @@ test('a resident signs in on a phone and lands on the resident home with its fiv
   const tabs = page.getByRole('navigation', { name: '主导航' }).getByRole('link');
   await expect(tabs).toHaveText(['首页', '地图', '预约', '报修', '我的']);
   await expect(tabs.first()).toHaveAttribute('aria-current', 'page');
-  // Entry cards are honest: the features still being built say so, none shows made-up data.
-  await expect(page.getByRole('main').getByText('即将上线')).toHaveCount(1);
+  // Every entry card leads to a working feature: none is marked as still being built.
+  const entries = page.getByRole('region', { name: '服务入口' }).getByRole('link');
+  await expect(entries).toHaveText([/体育地图/, /场馆预约/, /校园开放/, /一键报修/]);
+  await expect(page.getByRole('main').getByText('即将上线')).toHaveCount(0);
   // Nothing sticks out sideways at 360 px.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await screenshot(page, 'resident-home-360');

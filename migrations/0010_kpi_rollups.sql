@@ -1,13 +1,11 @@
-CREATE TABLE "kpi_area_hours" (
+CREATE TABLE "kpi_area_days" (
 	"city_code" text NOT NULL,
 	"district_code" text NOT NULL,
-	"month" date NOT NULL,
-	"weekday" integer NOT NULL,
+	"day" date NOT NULL,
 	"open_by_hour" bigint[] NOT NULL,
 	"booked_by_hour" bigint[] NOT NULL,
-	CONSTRAINT "kpi_area_hours_city_code_district_code_month_weekday_pk" PRIMARY KEY("city_code","district_code","month","weekday"),
-	CONSTRAINT "kpi_area_hours_weekday" CHECK ("kpi_area_hours"."weekday" between 1 and 7),
-	CONSTRAINT "kpi_area_hours_hours" CHECK (cardinality("kpi_area_hours"."open_by_hour") = 24 and cardinality("kpi_area_hours"."booked_by_hour") = 24)
+	CONSTRAINT "kpi_area_days_city_code_district_code_day_pk" PRIMARY KEY("city_code","district_code","day"),
+	CONSTRAINT "kpi_area_days_hours" CHECK (cardinality("kpi_area_days"."open_by_hour") = 24 and cardinality("kpi_area_days"."booked_by_hour") = 24)
 );
 --> statement-breakpoint
 CREATE TABLE "kpi_resource_days" (

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
+import { addDays, localDate } from '@sports/domain';
 import { DEMO_PASSWORD, DEMO_RESIDENT_COUNT, DEMO_STAFF, demoResidentPhone, loadDemoData } from '@sports/seeds';
+import { runKpiSweep } from '../src/services/kpi-rollups.ts';
 import { extendSchoolSessions } from '../src/services/school-plans.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
@@ -148,6 +150,26 @@ describe('the demo data', () => {
     ).rows;
     expect(row!.n).toBeGreaterThan(1000);
     expect(row).toMatchObject({ all_past: true, holders: 1, completed_series: true });
+  });
+
+  it('gives the dashboard figures a bureau can read: the first sweep backfills from the earliest booking, and no court is booked beyond its open hours', async () => {
+    const now = new Date();
+    await runKpiSweep(t.database.db, now);
+    const [oldest] = (
+      (await t.database.db.execute(sql`select min(day)::text as day from ${schema.kpiResourceDays}`)) as unknown as { rows: { day: string }[] }
+    ).rows;
+    const today = localDate(now, 'Asia/Shanghai');
+    expect(oldest!.day >= addDays(today, -29)).toBe(true);
+    const login = await signIn('13900000001');
+    const res = await t
+      .http()
+      .get(`/api/v1/kpis?city=410100&from=${addDays(today, -28)}&to=${addDays(today, -1)}`)
+      .set('authorization', `Bearer ${login.body.accessToken}`);
+    expect(res.status).toBe(200);
+    const utilisation = res.body.kpis.find((k: { key: string }) => k.key === 'utilisation').value;
+    expect(utilisation).toBeGreaterThan(0.1);
+    expect(utilisation).toBeLessThan(0.6);
+    for (const venue of res.body.venues) expect(venue.kpis.utilisation ?? 0, venue.name).toBeLessThanOrEqual(1);
   });
 
   it('is not loaded twice', async () => {

@@ -989,21 +989,22 @@ export const kpiVenueMonths = pgTable(
   (t) => [primaryKey({ columns: [t.venueId, t.sport, t.month] }), check('kpi_venue_months_first_day', sql`extract(day from ${t.month}) = 1`)],
 );
 
-/** An area's (a district's, '' for venues without one) month per weekday, by local hour: the heatmap's sums. */
-export const kpiAreaHours = pgTable(
-  'kpi_area_hours',
+/**
+ * An area's (a district's; '' for venues without one) day by local hour, summed over its courts: the
+ * heatmap's sums, a few thousand rows a year for a whole city.
+ */
+export const kpiAreaDays = pgTable(
+  'kpi_area_days',
   {
     cityCode: text('city_code').notNull(),
     districtCode: text('district_code').notNull(),
-    month: date('month', { mode: 'string' }).notNull(),
-    /** ISO weekday, 1 = Monday. */
-    weekday: integer('weekday').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    /** Open minutes of courts booked by the hour, per local hour 0–23. */
     openByHour: bigint('open_by_hour', { mode: 'number' }).array().notNull(),
     bookedByHour: bigint('booked_by_hour', { mode: 'number' }).array().notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.cityCode, t.districtCode, t.month, t.weekday] }),
-    check('kpi_area_hours_weekday', sql`${t.weekday} between 1 and 7`),
-    check('kpi_area_hours_hours', sql`cardinality(${t.openByHour}) = 24 and cardinality(${t.bookedByHour}) = 24`),
+    primaryKey({ columns: [t.cityCode, t.districtCode, t.day] }),
+    check('kpi_area_days_hours', sql`cardinality(${t.openByHour}) = 24 and cardinality(${t.bookedByHour}) = 24`),
   ],
 );

@@ -12,7 +12,7 @@ import { openingRulesOf, type ExceptionRow } from './booking-rules.ts';
 export const KPI_WINDOW_DAYS_BEFORE = 2;
 /** Covers the longest booking window (30 days), so "this month" counts what is already booked. */
 export const KPI_WINDOW_DAYS_AHEAD = 31;
-/** A first refresh (an empty table) goes back this far. */
+/** A first refresh (an empty table) goes back to the earliest reservation, but no further than this. */
 export const KPI_BACKFILL_DAYS = 400;
 
 const k = schema.kpiResourceDays;
@@ -169,13 +169,12 @@ export const monthOf = (date: string) => `${date.slice(0, 7)}-01`;
 const hourSums = (column: string, filter = '') =>
   sql.raw(`array[${Array.from({ length: 24 }, (_, h) => `coalesce(sum(${column}[${h + 1}])${filter}, 0)`).join(', ')}]`);
 
-/** Rebuilds the month rows (per venue and sport; per area and weekday) of every month that `from`…`to` touches. */
+/** Rebuilds the month rows (per venue and sport) of every month that `from`…`to` touches, and the area rows of its days. */
 async function rebuildMonths(tx: Queryable, from: string, to: string): Promise<void> {
   const first = monthOf(from);
   const last = monthOf(to);
   const months = sql`${first}::date and (${last}::date + interval '1 month' - interval '1 day')::date`;
   await tx.delete(schema.kpiVenueMonths).where(and(gte(schema.kpiVenueMonths.month, first), lte(schema.kpiVenueMonths.month, last)));
-  await tx.delete(schema.kpiAreaHours).where(and(gte(schema.kpiAreaHours.month, first), lte(schema.kpiAreaHours.month, last)));
   await tx.execute(sql`
     insert into ${schema.kpiVenueMonths} (venue_id, sport, month, open_minutes, all_open_minutes, booked_minutes, due, no_shows)
     select k.venue_id, r.sport, date_trunc('month', k.day)::date,
@@ -183,13 +182,14 @@ async function rebuildMonths(tx: Queryable, from: string, to: string): Promise<v
     from ${k} k join ${schema.venueResources} r on r.id = k.resource_id
     where k.day between ${months}
     group by 1, 2, 3`);
+  await tx.delete(schema.kpiAreaDays).where(and(gte(schema.kpiAreaDays.day, from), lte(schema.kpiAreaDays.day, to)));
   await tx.execute(sql`
-    insert into ${schema.kpiAreaHours} (city_code, district_code, month, weekday, open_by_hour, booked_by_hour)
-    select v.city_code, coalesce(v.district_code, ''), date_trunc('month', k.day)::date, extract(isodow from k.day)::int,
+    insert into ${schema.kpiAreaDays} (city_code, district_code, day, open_by_hour, booked_by_hour)
+    select v.city_code, coalesce(v.district_code, ''), k.day,
            ${hourSums('k.open_by_hour', ' filter (where k.bookable)')}, ${hourSums('k.booked_by_hour')}
     from ${k} k join ${schema.venues} v on v.id = k.venue_id
-    where k.day between ${months}
-    group by 1, 2, 3, 4`);
+    where k.day between ${from}::date and ${to}::date
+    group by 1, 2, 3`);
 }
 
 /** Both drivers answer a raw query with `{ rows }`. */
@@ -208,11 +208,20 @@ export async function refreshKpiRange(db: Db, from: string, to: string, now: Dat
   return { rows };
 }
 
-/** The sweep's part: the rolling window around today; the first time, a backfill. */
+/**
+ * The sweep's part: the rolling window around today; the first time, a backfill from the earliest
+ * reservation (at most KPI_BACKFILL_DAYS back), a chunk at a time so other queries get through.
+ */
 export async function runKpiSweep(db: Db, now: Date, timeZone = 'Asia/Shanghai'): Promise<{ rows: number }> {
   const today = localDate(now, timeZone);
   const [any] = await db.select({ day: k.day }).from(k).limit(1);
-  const from = addDays(today, any ? -KPI_WINDOW_DAYS_BEFORE : -KPI_BACKFILL_DAYS);
+  let from = addDays(today, -KPI_WINDOW_DAYS_BEFORE);
+  if (!any) {
+    const [earliest] = await db.select({ start: sql<Date | null>`min(lower(${schema.reservations.during}))`.mapWith(schema.reservations.createdAt) }).from(schema.reservations);
+    const first = earliest?.start ? localDate(earliest.start, timeZone) : from;
+    const limit = addDays(today, -KPI_BACKFILL_DAYS);
+    from = first < limit ? limit : first < from ? first : from;
+  }
   return refreshKpiRange(db, from, addDays(today, KPI_WINDOW_DAYS_AHEAD), now);
 }
 

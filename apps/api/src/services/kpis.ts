@@ -144,7 +144,7 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
       .innerJoin(v, eq(v.id, r.venueId))
       .where(and(inScope, eq(r.status, 'active'))),
     bookedSums(db, inScope, split),
-    heatSums(db, query.city, districtCode, inScope, split),
+    heatSums(db, query.city, districtCode, query.from, query.to),
     db
       .select({
         venueId: schema.schoolSessions.venueId,
@@ -395,34 +395,21 @@ async function bookedSums(db: Db, inScope: SQL | undefined, split: PeriodSplit):
   return [...months, ...days].map((row) => ({ ...row, open: Number(row.open), allOpen: Number(row.allOpen), booked: Number(row.booked) }));
 }
 
-/** Open and booked minutes per weekday and local hour, for the heatmap. */
-async function heatSums(db: Db, city: string, districtCode: string | null, inScope: SQL | undefined, split: PeriodSplit) {
-  const h = schema.kpiAreaHours;
-  const sums = (column: string, filter = '') =>
-    sql.raw(Array.from({ length: 24 }, (_, hour) => `coalesce(sum(${column}[${hour + 1}])${filter}, 0)`).join(', '));
-  const [months, days] = await Promise.all([
-    split.months.length === 0
-      ? []
-      : db
-          .select({ weekday: h.weekday, open: sql<unknown>`array[${sums('open_by_hour')}]`, booked: sql<unknown>`array[${sums('booked_by_hour')}]` })
-          .from(h)
-          .where(and(eq(h.cityCode, city), districtCode ? eq(h.districtCode, districtCode) : undefined, inArray(h.month, split.months)))
-          .groupBy(h.weekday),
-    split.edges.length === 0
-      ? []
-      : db
-          .select({
-            weekday: sql<number>`extract(isodow from k.day)::int`.mapWith(Number),
-            open: sql<unknown>`array[${sums('k.open_by_hour', ' filter (where k.bookable)')}]`,
-            booked: sql<unknown>`array[${sums('k.booked_by_hour')}]`,
-          })
-          .from(sql`${k} k`)
-          .innerJoin(v, sql`${v.id} = k.venue_id`)
-          .where(and(inScope, or(...split.edges.map(([a, b]) => sql`k.day between ${a}::date and ${b}::date`))))
-          .groupBy(sql`1`),
-  ]);
+/** Open and booked minutes per weekday and local hour, for the heatmap, from the areas' day rows. */
+async function heatSums(db: Db, city: string, districtCode: string | null, from: string, to: string) {
+  const h = schema.kpiAreaDays;
+  const sums = (column: string) => sql.raw(Array.from({ length: 24 }, (_, hour) => `coalesce(sum(${column}[${hour + 1}]), 0)`).join(', '));
+  const rows = await db
+    .select({
+      weekday: sql<number>`extract(isodow from ${h.day})::int`.mapWith(Number),
+      open: sql<unknown>`array[${sums('open_by_hour')}]`,
+      booked: sql<unknown>`array[${sums('booked_by_hour')}]`,
+    })
+    .from(h)
+    .where(and(eq(h.cityCode, city), districtCode ? eq(h.districtCode, districtCode) : undefined, gte(h.day, from), lte(h.day, to)))
+    .groupBy(sql`1`);
   const byWeekday = new Map<number, { open: number[]; booked: number[] }>();
-  for (const row of [...months, ...days]) {
+  for (const row of rows) {
     const into = byWeekday.get(row.weekday) ?? byWeekday.set(row.weekday, { open: new Array<number>(24).fill(0), booked: new Array<number>(24).fill(0) }).get(row.weekday)!;
     numbers(row.open).forEach((x, i) => (into.open[i]! += x));
     numbers(row.booked).forEach((x, i) => (into.booked[i]! += x));

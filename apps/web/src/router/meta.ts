@@ -6,12 +6,16 @@ export type ConsoleIcon =
   | 'organisations'
   | 'venues'
   | 'repairTickets'
+  | 'assets'
+  | 'open311'
   | 'schoolOpening'
   | 'schoolGate'
   | 'schoolStats'
   | 'myTickets'
   | 'checkIn'
-  | 'bookings';
+  | 'bookings'
+  | 'dashboard'
+  | 'audit';
 
 declare module 'vue-router' {
   interface RouteMeta {

@@ -5,6 +5,8 @@ import type { StaffRole } from '@sports/contracts';
 const VENUE_MANAGERS: readonly StaffRole[] = ['bureau_admin', 'operator', 'school_admin'];
 /** Who plans school-field opening: the school, or a bureau for the schools in its area. */
 const SCHOOL_PLANNERS: readonly StaffRole[] = ['school_admin', 'bureau_admin'];
+/** Who dispatches repair tickets: the owner's operator or school, or a bureau (its own, and any it steps in on). */
+const TICKET_DISPATCHERS: readonly StaffRole[] = ['operator', 'school_admin', 'bureau_admin'];
 
 /**
  * Every page is loaded on demand. Resident pages (Vant) and console pages (Element Plus) live under
@@ -55,9 +57,22 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'venues/:id/repair',
         name: 'venue-repair',
-        component: () => import('@/pages/resident/ComingSoonPage.vue'),
-        props: { feature: 'repairs' },
-        meta: { titleKey: 'resident.features.repairs.title' },
+        component: () => import('@/pages/resident/VenueRepairPage.vue'),
+        meta: { titleKey: 'report.venueTitle' },
+      },
+      {
+        // What a QR label on a piece of equipment opens; reporting needs no account.
+        path: 'r/:code',
+        name: 'repair-code',
+        component: () => import('@/pages/resident/AssetReportPage.vue'),
+        meta: { titleKey: 'report.title' },
+      },
+      {
+        // 在此报修 on the map: `?lat=&lng=` (WGS-84).
+        path: 'map/repair',
+        name: 'map-repair',
+        component: () => import('@/pages/resident/PointRepairPage.vue'),
+        meta: { titleKey: 'report.point.title' },
       },
       {
         path: 'schools',
@@ -80,9 +95,15 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'repairs',
         name: 'repairs',
-        component: () => import('@/pages/resident/ComingSoonPage.vue'),
-        props: { feature: 'repairs' },
-        meta: { titleKey: 'resident.features.repairs.title', requiresAuth: true },
+        component: () => import('@/pages/resident/MyRepairsPage.vue'),
+        meta: { titleKey: 'myRepairs.title', requiresAuth: true },
+      },
+      {
+        // Anyone with the link may follow a ticket's progress (an anonymous reporter keeps its code).
+        path: 'repairs/:id',
+        name: 'repair',
+        component: () => import('@/pages/resident/RepairTicketPage.vue'),
+        meta: { titleKey: 'report.ticket.title' },
       },
       {
         path: 'me',
@@ -112,6 +133,20 @@ export const routes: RouteRecordRaw[] = [
           roles: ['bureau_admin', 'operator', 'school_admin'],
           consoleNav: 'overview',
         },
+      },
+      {
+        // The bureau's figures against the plans' targets (issue 7); ECharts and Leaflet load only here.
+        path: 'dashboard',
+        name: 'console-dashboard',
+        component: () => import('@/pages/console/DashboardPage.vue'),
+        meta: { titleKey: 'console.nav.dashboard', roles: ['bureau_admin'], consoleNav: 'dashboard' },
+      },
+      {
+        // One month's figures and tables, laid out for A4 (?city=&district=&month=YYYY-MM).
+        path: 'dashboard/report',
+        name: 'console-monthly-report',
+        component: () => import('@/pages/console/MonthlyReportPage.vue'),
+        meta: { titleKey: 'monthlyReport.title', roles: ['bureau_admin'], consoleSection: 'console-dashboard' },
       },
       {
         path: 'organisations',
@@ -151,10 +186,24 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'console.nav.checkIn', roles: VENUE_MANAGERS, consoleNav: 'checkIn' },
       },
       {
+        // Overdue first; the organisation's repair promise (SLA) below the queue.
         path: 'repair-tickets',
         name: 'console-repair-tickets',
-        component: () => import('@/pages/console/ConsolePlaceholderPage.vue'),
-        meta: { titleKey: 'console.nav.repairTickets', roles: ['operator'], consoleNav: 'repairTickets' },
+        component: () => import('@/pages/console/RepairTicketsPage.vue'),
+        meta: { titleKey: 'console.nav.repairTickets', roles: TICKET_DISPATCHERS, consoleNav: 'repairTickets' },
+      },
+      {
+        // Also the technician's full view of a ticket assigned to them.
+        path: 'repair-tickets/:id',
+        name: 'console-repair-ticket',
+        component: () => import('@/pages/console/RepairTicketPage.vue'),
+        meta: { titleKey: 'tickets.detail.loadingTitle', roles: [...TICKET_DISPATCHERS, 'technician'], consoleSection: 'console-repair-tickets' },
+      },
+      {
+        path: 'assets',
+        name: 'console-assets',
+        component: () => import('@/pages/console/AssetsPage.vue'),
+        meta: { titleKey: 'console.nav.assets', roles: VENUE_MANAGERS, consoleNav: 'assets' },
       },
       {
         path: 'school-opening',
@@ -188,9 +237,22 @@ export const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'console.nav.schoolStats', roles: ['bureau_admin'], consoleNav: 'schoolStats' },
       },
       {
+        path: 'open311',
+        name: 'console-open311',
+        component: () => import('@/pages/console/Open311Page.vue'),
+        meta: { titleKey: 'console.nav.open311', roles: ['bureau_admin'], consoleNav: 'open311' },
+      },
+      {
+        path: 'audit',
+        name: 'console-audit',
+        component: () => import('@/pages/console/AuditPage.vue'),
+        meta: { titleKey: 'console.nav.audit', roles: ['bureau_admin', 'operator', 'school_admin'], consoleNav: 'audit' },
+      },
+      {
+        // The technician on a phone: assigned tickets, start, hold, the after-photo from the camera, resolve.
         path: 'my-tickets',
         name: 'console-my-tickets',
-        component: () => import('@/pages/console/ConsolePlaceholderPage.vue'),
+        component: () => import('@/pages/console/MyTicketsPage.vue'),
         meta: { titleKey: 'console.nav.myTickets', roles: ['technician'], consoleNav: 'myTickets' },
       },
       {

@@ -1,0 +1,36 @@
+import { ref } from 'vue';
+import type { TicketFollowing } from '@sports/contracts';
+import { ApiError } from '@/api/http.ts';
+import { followTicket, sayMeToo } from '@/api/repairs.ts';
+
+/**
+ * 我也遇到 (+1, which also follows) and 关注 on one ticket, for a signed-in resident. Both are
+ * idempotent; the answer (following, +1 given, how many said it) goes to `onAnswer`.
+ */
+export function useTicketFollowing(ticketId: () => string | null, onAnswer: (answer: TicketFollowing) => void) {
+  const acting = ref<'meToo' | 'follow' | null>(null);
+  const refusal = ref('');
+  /** Whether this resident has said 我也遇到 here (the server says so only in its answer to it). */
+  const saidMeToo = ref(false);
+
+  async function act(kind: 'meToo' | 'follow'): Promise<ApiError | null> {
+    const id = ticketId();
+    if (!id || acting.value) return null;
+    acting.value = kind;
+    refusal.value = '';
+    try {
+      const answer = kind === 'meToo' ? await sayMeToo(id) : await followTicket(id);
+      saidMeToo.value = answer.meToo;
+      onAnswer(answer);
+      return null;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      refusal.value = err.detail;
+      return err;
+    } finally {
+      acting.value = null;
+    }
+  }
+
+  return { acting, refusal, saidMeToo, meToo: () => act('meToo'), follow: () => act('follow') };
+}

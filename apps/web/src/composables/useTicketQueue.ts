@@ -1,0 +1,53 @@
+import { shallowRef } from 'vue';
+import type { TicketSummary, VenueSummary } from '@sports/contracts';
+import type { TicketPriority, TicketState } from '@sports/domain';
+import { ApiError } from '@/api/http.ts';
+import { listTickets } from '@/api/tickets.ts';
+import { listVenues } from '@/api/venues.ts';
+import { usePagedList } from './usePagedList.ts';
+
+export interface TicketQueueFilter {
+  state: TicketState | '';
+  priority: TicketPriority | '';
+  venueId: string;
+  overdueOnly: boolean;
+  page: number;
+  pageSize: number;
+}
+
+/** The 报修队列: tickets of the organisations the caller reaches, overdue first, filtered and paged by the server. */
+export function useTicketQueue() {
+  const list = usePagedList<TicketSummary, TicketQueueFilter>(
+    { state: '', priority: '', venueId: '', overdueOnly: false, page: 1, pageSize: 20 },
+    (filter) =>
+      listTickets({
+        page: filter.page,
+        pageSize: filter.pageSize,
+        state: filter.state || undefined,
+        priority: filter.priority || undefined,
+        venueId: filter.venueId || undefined,
+        overdue: filter.overdueOnly ? true : undefined,
+      }),
+  );
+  /** The venues the caller keeps, for the venue filter; empty (no filter offered) when they cannot be read. */
+  const venues = shallowRef<VenueSummary[]>([]);
+
+  async function loadVenues(): Promise<void> {
+    try {
+      venues.value = (await listVenues({ managed: true, page: 1, pageSize: 100 })).items;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      venues.value = [];
+    }
+  }
+
+  return { ...list, venues, loadVenues };
+}
+
+/** 我的工单: the tickets assigned to the signed-in technician, overdue first. */
+export function useMyTickets() {
+  return usePagedList<TicketSummary, { state: TicketState | ''; page: number; pageSize: number }>(
+    { state: '', page: 1, pageSize: 10 },
+    (filter) => listTickets({ assignee: 'me', state: filter.state || undefined, page: filter.page, pageSize: filter.pageSize }),
+  );
+}
