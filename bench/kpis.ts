@@ -8,13 +8,14 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm --filter @sports/bench kpis
  *
  * Without BENCH_DATABASE_URL it runs on PGlite with a tenth of the volume (BENCH_SCALE=0.1) unless
- * BENCH_SCALE says otherwise.
+ * BENCH_SCALE says otherwise. Generating the year takes minutes: BENCH_KEEP=1 keeps the database, and
+ * BENCH_REUSE_URL=<its URL> times the requests on it again without generating anything.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import { schema, type Database } from '@sports/db';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase, schema, type Database } from '@sports/db';
 import { addDays, localDate } from '@sports/domain';
 import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
@@ -23,7 +24,7 @@ import { refreshKpiRange } from '../apps/api/src/services/kpi-rollups.ts';
 import { scratchDatabase } from './scratch.ts';
 import { ms, percentiles } from './stats.ts';
 
-const SCALE = Number(process.env.BENCH_SCALE ?? (process.env.BENCH_DATABASE_URL ? 1 : 0.1));
+const SCALE = Number(process.env.BENCH_SCALE ?? (process.env.BENCH_DATABASE_URL || process.env.BENCH_REUSE_URL ? 1 : 0.1));
 const VENUES = Math.round(300 * SCALE);
 const COURTS_PER_VENUE = 4;
 /** Chance that a court's hour (08:00–22:00) is booked: 1 200 courts × 365 days × 14 h × p ≈ 1.07 M. */
@@ -122,20 +123,40 @@ async function generate(database: Database, from: string, to: string) {
   return { counts: counts!, bureau: bureau!, districts };
 }
 
+/** A database kept by an earlier run (BENCH_KEEP): its bureau and districts, and how much it holds. */
+async function reused(database: Database) {
+  const [bureau] = await database.db.select().from(schema.organisations).where(eq(schema.organisations.kind, 'bureau'));
+  const districts = regionSeeds()
+    .filter((r) => r.cityCode === CITY && r.level === 'district')
+    .map((r) => r.code);
+  const [counts] = (
+    (await database.db.execute(sql`select (select count(*) from ${schema.reservations})::int as reservations, (select count(*) from ${schema.tickets})::int as tickets`)) as unknown as {
+      rows: { reservations: number; tickets: number }[];
+    }
+  ).rows;
+  console.log(`  reusing a kept database: ${counts!.reservations} reservations, ${counts!.tickets} tickets`);
+  return { bureau: bureau!, districts };
+}
+
 async function main() {
-  const { database, drop } = await scratchDatabase(10);
+  const reuse = process.env.BENCH_REUSE_URL;
+  const { database, drop } = reuse ? { database: await openDatabase({ url: reuse, poolSize: 10 }), drop: async () => {} } : await scratchDatabase(10);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sports-bench-'));
   try {
-    await database.migrate();
     const to = localDate(NOW, 'Asia/Shanghai');
     const from = addDays(to, -364);
     console.log(`${database.driver}: a year of activity (${from} … ${to}) for one city, scale ${SCALE}`);
-    const world = await timed('generated in all', () => generate(database, from, to));
-    console.log(`  ${world.counts.reservations} reservations, ${world.counts.tickets} tickets, ${world.counts.courts} courts in ${VENUES} venues`);
-    const rollup = await timed('rollup backfill (what the first sweep does)', () => refreshKpiRange(database.db, from, to, NOW));
-    console.log(`  ${rollup.rows} rollup rows (court-days)`);
-    const window = await timed('rolling refresh (what each later sweep does: 2 days back, 31 ahead)', () => refreshKpiRange(database.db, addDays(to, -2), addDays(to, 31), NOW));
-    void window;
+    let world: { bureau: { id: string }; districts: string[] };
+    if (reuse) world = await reused(database);
+    else {
+      await database.migrate();
+      const generated = await timed('generated in all', () => generate(database, from, to));
+      console.log(`  ${generated.counts.reservations} reservations, ${generated.counts.tickets} tickets, ${generated.counts.courts} courts in ${VENUES} venues`);
+      const rollup = await timed('rollup backfill (what the first sweep does)', () => refreshKpiRange(database.db, from, to, NOW));
+      console.log(`  ${rollup.rows} rollup rows (court-days)`);
+      await timed('rolling refresh (what each later sweep does: 2 days back, 31 ahead)', () => refreshKpiRange(database.db, addDays(to, -2), addDays(to, 31), NOW));
+      world = generated;
+    }
 
     const app = await buildApp({
       config: loadConfig(
@@ -157,11 +178,9 @@ async function main() {
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const [admin] = await database.db
-      .insert(schema.users)
-      .values({ phone: '13900009999', displayName: '基准局管理员', passwordHash: 'x' })
-      .returning({ id: schema.users.id });
-    await database.db.insert(schema.roleAssignments).values({ userId: admin!.id, role: 'bureau_admin', organisationId: world.bureau.id });
+    await database.db.insert(schema.users).values({ phone: '13900009999', displayName: '基准局管理员', passwordHash: 'x' }).onConflictDoNothing();
+    const [admin] = await database.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.phone, '13900009999'));
+    await database.db.insert(schema.roleAssignments).values({ userId: admin!.id, role: 'bureau_admin', organisationId: world.bureau.id }).onConflictDoNothing();
     const token = `Bearer ${app.jwt.sign({ sub: admin!.id })}`;
     const measure = async (label: string, query: string) => {
       const url = `${base}/api/v1/kpis?${query}`;
@@ -185,6 +204,7 @@ async function main() {
     await app.close();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    if (reuse) await database.close();
     await drop();
   }
 }
