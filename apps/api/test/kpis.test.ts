@@ -85,6 +85,9 @@ beforeAll(async () => {
     { ...ticket, code: 'KPQT2222', state: 'resolved', dueAt: hours(72), resolvedAt: hours(10) },
     { ...ticket, code: 'KPQT3222', state: 'closed', dueAt: hours(24), resolvedAt: hours(30), closedAt: hours(40) },
     { ...ticket, code: 'KPQT4222', state: 'dispatched', dueAt: hours(72) },
+    // Neither counts as a repair in the period: a duplicate, and one resolved before the period began.
+    { ...ticket, code: 'KPQT6222', state: 'duplicate', dueAt: hours(72), resolvedAt: hours(1) },
+    { ...ticket, code: 'KPQT7222', state: 'closed', createdAt: hours(-100), dueAt: hours(-28), resolvedAt: hours(-50), closedAt: hours(-40) },
     { ...ticket, code: 'KPQT5222', state: 'submitted', dueAt: new Date(now.getTime() + 3_600_000), venueId: null, organisationId: zhongyuanBureau.id, lat: 34.75, lng: 113.61 },
   ]);
   await refreshKpiRange(t.database.db, '2026-10-30', '2026-11-05', now);

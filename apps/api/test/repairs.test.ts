@@ -5,20 +5,19 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { schema } from '@sports/db';
 import { createTestApp, type TestApp } from './support/app.ts';
-import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
+import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 
 /**
- * Repair-aware booking, the dispatcher's choices, an organisation's promise, anonymous photos and the
- * repair measures. Tuesday 2026-11-24 10:00 in Zhengzhou.
+ * Repair-aware booking, the dispatcher's choices, an organisation's promise and anonymous photos. Tuesday 2026-11-24 10:00 in Zhengzhou.
  */
 const now = new Date('2026-11-24T10:00:00+08:00');
 const at = (local: string) => new Date(`${local}+08:00`);
 
 let t: TestApp;
 let orgs: Awaited<ReturnType<typeof insertCityFixture>>;
-const ids = {} as Record<'venue' | 'court1' | 'court2' | 'hoop1' | 'hoop2' | 'light' | 'zhongyuanVenue', string>;
+const ids = {} as Record<'venue' | 'court1' | 'court2' | 'hoop1' | 'hoop2' | 'light', string>;
 type Person = { id: string; phone: string; token: string };
-const people = {} as Record<'operator' | 'technician' | 'idleTechnician' | 'cityBureau' | 'jinshuiBureau' | 'zhongyuanBureau' | 'alice' | 'bob' | 'stranger', Person>;
+const people = {} as Record<'operator' | 'technician' | 'idleTechnician' | 'alice' | 'bob' | 'stranger', Person>;
 const week = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '08:00', end: '22:00' }]]));
 
 async function person(roles: { role: 'operator' | 'technician' | 'bureau_admin'; organisationId: string }[] = []): Promise<Person> {
@@ -60,7 +59,7 @@ beforeAll(async () => {
   t = await createTestApp({}, () => now);
   const db = t.database.db;
   orgs = await insertCityFixture(db);
-  const [venue, zhongyuanVenue] = await db
+  const [venue] = await db
     .insert(schema.venues)
     .values([
       {
@@ -75,11 +74,9 @@ beforeAll(async () => {
         weeklyHours: week,
         bookingSettings: { slotMinutes: 60, maxSlots: 2, windowDays: 7, releaseTime: '00:00', cancelHours: 2, defaultPriceFen: 2000, bands: [] },
       },
-      { name: '中原区全民健身中心', kind: 'gym', organisationId: orgs.venueCo.id, cityCode: ZHENGZHOU, districtCode: ZHONGYUAN, lat: 34.75, lng: 113.61, priceLevel: 'paid' },
     ])
     .returning({ id: schema.venues.id });
   ids.venue = venue!.id;
-  ids.zhongyuanVenue = zhongyuanVenue!.id;
   const courts = await db
     .insert(schema.venueResources)
     .values([
@@ -100,10 +97,6 @@ beforeAll(async () => {
   people.operator = await person([{ role: 'operator', organisationId: orgs.venueCo.id }]);
   people.technician = await person([{ role: 'technician', organisationId: orgs.venueCo.id }]);
   people.idleTechnician = await person([{ role: 'technician', organisationId: orgs.venueCo.id }]);
-  people.cityBureau = await person([{ role: 'bureau_admin', organisationId: orgs.zzBureau.id }]);
-  people.jinshuiBureau = await person([{ role: 'bureau_admin', organisationId: orgs.jinshuiBureau.id }]);
-  const zhongyuanBureau = await insertOrganisation(db, { kind: 'bureau', name: '中原区体育局', cityCode: ZHENGZHOU, districtCode: ZHONGYUAN, parentId: orgs.zzBureau.id });
-  people.zhongyuanBureau = await person([{ role: 'bureau_admin', organisationId: zhongyuanBureau.id }]);
   for (const name of ['alice', 'bob', 'stranger'] as const) people[name] = await person();
 });
 afterAll(() => t.close());
@@ -331,49 +324,5 @@ describe('photos from a report without an account', () => {
     const signedIn = await t.http().post('/api/v1/tickets').set('authorization', people.bob.token).send({ venueId: ids.venue, category: 'toilet', fault: 'unclean' });
     expect(signedIn.status, JSON.stringify(signedIn.body)).toBe(201);
     expect(signedIn.body.uploadToken).toBeUndefined();
-  });
-});
-
-describe('repair measures', () => {
-  it('computes 完好率, median hours to resolve, SLA compliance, open and overdue per city, district and venue, by scope', async () => {
-    const db = t.database.db;
-    // A clean district for hand-computed figures: 中原区, 4 assets (3 ok), 3 tickets resolved in the period (10 h, 30 h, 80 h; due at 72 h), 1 open overdue.
-    await db.insert(schema.assets).values(
-      ['ok', 'ok', 'ok', 'degraded'].map((status, i) => ({
-        venueId: ids.zhongyuanVenue,
-        code: `RPRZY${'2345'[i]}22`,
-        type: 'walker' as const,
-        name: `漫步机${i + 1}`,
-        installDate: '2023-01-01',
-        serviceLifeYears: 8,
-        status: status as 'ok' | 'degraded',
-      })),
-    );
-    const base = { organisationId: orgs.venueCo.id, venueId: ids.zhongyuanVenue, category: 'walker' as const, fault: 'pedal_loose', reporterPhone: '13700000000', priority: 'normal' as const };
-    const hours = (h: number) => new Date(now.getTime() - (100 - h) * 3_600_000);
-    await db.insert(schema.tickets).values([
-      { ...base, code: 'RPRMA222', state: 'resolved', createdAt: hours(0), dueAt: hours(72), resolvedAt: hours(10) },
-      { ...base, code: 'RPRMB222', state: 'closed', createdAt: hours(0), dueAt: hours(72), resolvedAt: hours(30), closedAt: hours(40) },
-      { ...base, code: 'RPRMC222', state: 'resolved', createdAt: hours(0), dueAt: hours(72), resolvedAt: hours(80) },
-      { ...base, code: 'RPRMD222', state: 'dispatched', createdAt: hours(0), dueAt: hours(72) },
-    ]);
-    const url = `/api/v1/tickets/measures?cityCode=${ZHENGZHOU}&districtCode=${ZHONGYUAN}`;
-    const res = await t.http().get(url).set('authorization', people.zhongyuanBureau.token);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.city).toEqual({ assets: 4, assetsOk: 3, goodOrderRate: 0.75, resolved: 3, medianHoursToResolve: 30, slaCompliance: 2 / 3, open: 1, overdue: 1 });
-    expect(res.body.goodOrderTarget).toBe(0.95);
-    expect(res.body.districts).toHaveLength(1);
-    expect(res.body.venues).toEqual([expect.objectContaining({ id: ids.zhongyuanVenue, goodOrderRate: 0.75, medianHoursToResolve: 30 })]);
-
-    // The city bureau sees the whole city; a district's bureau neither the city nor another district.
-    const city = await t.http().get(`/api/v1/tickets/measures?cityCode=${ZHENGZHOU}`).set('authorization', people.cityBureau.token);
-    expect(city.status).toBe(200);
-    expect(city.body.city.assets).toBeGreaterThanOrEqual(7);
-    expect(city.body.districts.find((d: { code: string }) => d.code === ZHONGYUAN)).toMatchObject({ assets: 4, goodOrderRate: 0.75 });
-    expect((await t.http().get(`/api/v1/tickets/measures?cityCode=${ZHENGZHOU}`).set('authorization', people.zhongyuanBureau.token)).status).toBe(403);
-    expect((await t.http().get(`/api/v1/tickets/measures?cityCode=${ZHENGZHOU}&districtCode=${JINSHUI}`).set('authorization', people.zhongyuanBureau.token)).status).toBe(403);
-    expect((await t.http().get(url).set('authorization', people.operator.token)).status).toBe(403);
-    expect((await t.http().get(`/api/v1/tickets/measures?cityCode=41010`).set('authorization', people.cityBureau.token)).status).toBe(400);
-    expect((await t.http().get(`${url}&from=2026-11-30&to=2026-11-01`).set('authorization', people.zhongyuanBureau.token)).status).toBe(400);
   });
 });

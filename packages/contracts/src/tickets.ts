@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Phone } from './auth.ts';
 import { AssetCode, AssetType } from './assets.ts';
 import { PageQuery, Timestamp, Uuid } from './common.ts';
-import { Latitude, LocalDate, Longitude } from './venues.ts';
+import { Latitude, Longitude } from './venues.ts';
 
 // Spelled out again from the domain (contracts import nothing of ours); tools/enum-consistency.test.ts
 // checks they agree.
@@ -236,43 +236,6 @@ export const TicketSla = Type.Object(
   { additionalProperties: false },
 );
 export type TicketSla = Static<typeof TicketSla>;
-
-export const TicketMeasuresQuery = Type.Object(
-  {
-    cityCode: Type.String({ pattern: '^[0-9]{6}$' }),
-    districtCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
-    /** The period for resolution measures, inclusive; defaults to the last 30 days. */
-    from: Type.Optional(LocalDate),
-    to: Type.Optional(LocalDate),
-  },
-  { additionalProperties: false },
-);
-export type TicketMeasuresQuery = Static<typeof TicketMeasuresQuery>;
-
-/** Repair measures of one area (a city, a district or a venue). */
-export const RepairMeasures = Type.Object({
-  assets: Type.Integer(),
-  assetsOk: Type.Integer(),
-  /** 完好率: share of assets in good order, 0–1; null when there are none. */
-  goodOrderRate: Nullable(Type.Number()),
-  resolved: Type.Integer(),
-  /** Median hours from report to resolution of tickets resolved in the period; null when none. */
-  medianHoursToResolve: Nullable(Type.Number()),
-  /** Share of tickets resolved in the period by their due time, 0–1; null when none. */
-  slaCompliance: Nullable(Type.Number()),
-  open: Type.Integer(),
-  overdue: Type.Integer(),
-});
-export type RepairMeasures = Static<typeof RepairMeasures>;
-
-export const TicketMeasures = Type.Object({
-  city: RepairMeasures,
-  /** Target for 完好率 from the city's plan, when it sets one. */
-  goodOrderTarget: Nullable(Type.Number()),
-  districts: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), ...RepairMeasures.properties })),
-  venues: Type.Array(Type.Object({ id: Uuid, name: Type.String(), districtCode: Nullable(Type.String()), ...RepairMeasures.properties })),
-});
-export type TicketMeasures = Static<typeof TicketMeasures>;
 
 // ——— Open311 clients (the console's side; the GeoReport v2 API itself is under /open311/v2) ———
 

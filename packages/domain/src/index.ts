@@ -109,7 +109,6 @@ export {
   isOverdue,
   checkSla,
   median,
-  repairMeasures,
 } from './tickets.ts';
 export type {
   TicketState,
@@ -122,8 +121,6 @@ export type {
   TicketPhotoKind,
   TicketSource,
   TicketSlaHours,
-  MeasuredTicket,
-  RepairMeasures,
 } from './tickets.ts';
 export {
   ASSET_TYPES,
@@ -149,6 +146,7 @@ export {
   noShowRate,
   schoolOpenRatio,
   medianHoursToResolve,
+  GOOD_ORDER_TARGET,
   NATIONAL_OPENING_RULES,
   dayHours,
   weeklyHours,

@@ -31,6 +31,9 @@ export function medianHoursToResolve(hours: readonly number[]): number | null {
   return m === null ? null : Math.round(m * 10) / 10;
 }
 
+/** The working target for equipment in good order (完好率). */
+export const GOOD_ORDER_TARGET = 0.95;
+
 // ——— opening hours of public venues against the national rules ———
 
 export const NATIONAL_OPENING_RULES = {

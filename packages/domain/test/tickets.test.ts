@@ -10,8 +10,6 @@ import {
   checkSla,
   isOverdue,
   median,
-  repairMeasures,
-  type MeasuredTicket,
   movesFor,
   open311Status,
   ticketDueAt,
@@ -93,54 +91,11 @@ describe('the repair workflow', () => {
   });
 });
 
-describe('repair measures', () => {
-  const day = (d: number, h = 0) => new Date(Date.UTC(2026, 10, d, h));
-  const period = { from: day(1), to: day(31) };
-  const now = day(20);
-
+describe('repair figures', () => {
   it('median of odd and even counts, and none', () => {
     expect(median([])).toBeNull();
     expect(median([5, 1, 3])).toBe(3);
     expect(median([4, 1, 3, 10])).toBe(3.5);
-  });
-
-  it('an empty area has nothing to measure: rates are null, counts zero', () => {
-    expect(repairMeasures([], [], period, now)).toEqual({
-      assets: 0,
-      assetsOk: 0,
-      goodOrderRate: null,
-      resolved: 0,
-      medianHoursToResolve: null,
-      slaCompliance: null,
-      open: 0,
-      overdue: 0,
-    });
-  });
-
-  it('matches figures computed by hand', () => {
-    const tickets: MeasuredTicket[] = [
-      // Resolved in the period after 12 h, on time.
-      { state: 'closed', createdAt: day(2), dueAt: day(5), resolvedAt: day(2, 12) },
-      // Resolved in the period after 96 h, 24 h late.
-      { state: 'resolved', createdAt: day(3), dueAt: day(6), resolvedAt: day(7) },
-      // Resolved before the period: not counted.
-      { state: 'closed', createdAt: day(1), dueAt: day(4), resolvedAt: new Date(Date.UTC(2026, 9, 30)) },
-      // A duplicate is not a repair.
-      { state: 'duplicate', createdAt: day(3), dueAt: day(6), resolvedAt: day(3, 1) },
-      // Open, overdue; open, not yet due.
-      { state: 'dispatched', createdAt: day(10), dueAt: day(13), resolvedAt: null },
-      { state: 'submitted', createdAt: day(19), dueAt: day(22), resolvedAt: null },
-    ];
-    expect(repairMeasures(['ok', 'ok', 'ok', 'degraded', 'out_of_service'], tickets, period, now)).toEqual({
-      assets: 5,
-      assetsOk: 3,
-      goodOrderRate: 0.6,
-      resolved: 2,
-      medianHoursToResolve: 54,
-      slaCompliance: 0.5,
-      open: 2,
-      overdue: 1,
-    });
   });
 
   it('an organisation may not promise urgent repairs slower than normal ones, nor normal slower than low', () => {

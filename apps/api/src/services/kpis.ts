@@ -4,6 +4,7 @@ import { schema, type Db } from '@sports/db';
 import {
   addDays,
   canActOn,
+  GOOD_ORDER_TARGET,
   isCalendarDate,
   KPI_KEYS,
   kpiFigures,
@@ -23,7 +24,6 @@ import {
 import type { Actor } from './actor.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { lastRefreshed } from './kpi-rollups.ts';
-import { GOOD_ORDER_TARGET } from './repair-measures.ts';
 
 const MAX_DAYS = 366;
 const v = schema.venues;
@@ -131,6 +131,7 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
   const periodEnd = localTimeToInstant(addDays(query.to, 1), '00:00', zone);
   const inScope = and(eq(v.cityCode, query.city), districtCode ? eq(v.districtCode, districtCode) : undefined);
   const split = splitPeriod(query.from, query.to);
+  const isOpen = sql`${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((state) => `'${state}'`).join(', ')})`)}`;
   const resolvedInPeriod = sql`${t.resolvedAt} >= ${periodStart.toISOString()}::timestamptz and ${t.resolvedAt} < ${periodEnd.toISOString()}::timestamptz and ${t.state} not in ('rejected', 'duplicate')`;
 
   const [venues, resources, booked, heat, sessions, assets, tickets, closures] = await Promise.all([
@@ -168,8 +169,8 @@ export async function kpiReport(db: Db, actor: Actor, query: KpiQuery, now: Date
       .select({
         venueId: t.venueId,
         districtCode: sql<string | null>`coalesce(${v.districtCode}, ${o.districtCode})`,
-        open: sql<number>`count(*) filter (where ${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((s) => `'${s}'`).join(', ')})`)})`.mapWith(Number),
-        overdue: sql<number>`count(*) filter (where ${t.state} in ${sql.raw(`(${OPEN_TICKET_STATES.map((s) => `'${s}'`).join(', ')})`)} and ${t.dueAt} < ${now.toISOString()}::timestamptz)`.mapWith(Number),
+        open: sql<number>`count(*) filter (where ${isOpen})`.mapWith(Number),
+        overdue: sql<number>`count(*) filter (where ${isOpen} and ${t.dueAt} < ${now.toISOString()}::timestamptz)`.mapWith(Number),
         hours: sql<unknown>`coalesce(array_agg(extract(epoch from ${t.resolvedAt} - ${t.createdAt}) / 3600) filter (where ${resolvedInPeriod}), '{}')`,
         onTime: sql<number>`count(*) filter (where ${resolvedInPeriod} and ${t.resolvedAt} <= ${t.dueAt})`.mapWith(Number),
       })

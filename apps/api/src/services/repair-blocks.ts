@@ -2,7 +2,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { schema, type Queryable } from '@sports/db';
 import { addDays, localTimeToInstant } from '@sports/domain';
 import { endOf, lockCourts, rangeText, startOf } from './booking-rules.ts';
-import { notify } from './notifications.ts';
+import { cancelForVenue } from './cancellations.ts';
 import { newReservationCode } from './reservations.ts';
 
 /**
@@ -67,11 +67,15 @@ export async function takeOutOfBooking(tx: Queryable, span: RepairSpan, now: Dat
   if (end <= now) return 0;
   const during = rangeText(now, end);
   const reason = `设施维修停用：${span.assetName}（${span.reason}）`;
-  const cancelled = await tx
-    .update(r)
-    .set({ status: 'cancelled', cancelledAt: now, cancelledBy: span.actorId, cancelReason: reason, cancelledWithoutPenalty: true })
-    .where(and(eq(r.resourceId, span.resourceId), eq(r.status, 'confirmed'), ne(r.kind, 'block'), sql`${r.during} && ${during}::tstzrange`))
-    .returning({ id: r.id, userId: r.userId, start: startOf() });
+  const cancelled = await cancelForVenue(tx, {
+    where: and(eq(r.resourceId, span.resourceId), ne(r.kind, 'block'), sql`${r.during} && ${during}::tstzrange`),
+    venue: span.venue,
+    actorId: span.actorId,
+    reason,
+    now,
+    title: '您的预约因设施维修被取消',
+    why: `${span.assetName}正在维修`,
+  });
   const staying = await tx
     .select({ start: startOf(), end: endOf() })
     .from(r)
@@ -98,19 +102,6 @@ export async function takeOutOfBooking(tx: Queryable, span: RepairSpan, now: Dat
       })),
     );
   }
-  const when = new Intl.DateTimeFormat('zh-CN', { timeZone: span.venue.timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  await notify(
-    tx,
-    cancelled
-      .filter((c) => c.userId)
-      .map((c) => ({
-        userId: c.userId!,
-        kind: 'reservation.cancelled_by_venue',
-        title: '您的预约因设施维修被取消',
-        body: `${span.venue.name} ${when.format(c.start)} 的预约已取消：${span.assetName}正在维修。不计违约。`,
-        data: { reservationId: c.id, reason },
-      })),
-  );
   return cancelled.length;
 }
 

@@ -8,8 +8,8 @@ import { recordAudit } from './audit.ts';
 import { endOf, lockCourts, rangeText, residentRules, resourceSlots, startOf } from './booking-rules.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize } from './grants.ts';
-import { notify } from './notifications.ts';
 import { BOOKING_STAFF, newReservationCode } from './reservations.ts';
+import { cancelForVenue } from './cancellations.ts';
 
 const r = schema.reservations;
 
@@ -121,11 +121,15 @@ function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBod
     if (resources.length !== body.resourceIds.length) throw new DomainError('NOT_FOUND');
     await lockCourts(tx, body.resourceIds);
     const span = rangeText(start, end);
-    const affected = await tx
-      .update(r)
-      .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actor.userId, cancelReason: body.reason, cancelledWithoutPenalty: true })
-      .where(and(inArray(r.resourceId, body.resourceIds), inArray(r.status, ['confirmed']), sql`${r.during} && ${span}::tstzrange`))
-      .returning({ id: r.id });
+    const affected = await cancelForVenue(tx, {
+      where: and(inArray(r.resourceId, body.resourceIds), sql`${r.during} && ${span}::tstzrange`),
+      venue,
+      actorId: actor.userId,
+      reason: body.reason,
+      now,
+      title: '您的预约因场馆安排被取消',
+      why: body.reason,
+    });
     const blocks = await tx
       .insert(r)
       .values(
@@ -147,18 +151,6 @@ function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBod
         ? Promise.resolve([])
         : tx.select(dayBookingColumns).from(r).leftJoin(schema.users, eq(schema.users.id, r.userId)).where(inArray(r.id, ids));
     const cancelled = await read(affected.map((a) => a.id));
-    await notify(
-      tx,
-      cancelled
-        .filter((c) => c.userId)
-        .map((c) => ({
-          userId: c.userId!,
-          kind: 'reservation.cancelled_by_venue',
-          title: '您的预约因场馆安排被取消',
-          body: `${venue.name} ${new Intl.DateTimeFormat('zh-CN', { timeZone: venue.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(c.start)} 的预约已取消：${body.reason}。不计违约。`,
-          data: { reservationId: c.id, reason: body.reason },
-        })),
-    );
     await recordAudit(tx, actor, {
       action: 'venue.block',
       targetType: 'venue',

@@ -32,7 +32,7 @@ import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize, findOrganisationPlace, organisationsReachedBy } from './grants.ts';
-import { notify } from './notifications.ts';
+import { cancelForVenue } from './cancellations.ts';
 import { rewriteOpenIntervals, venueOpeningRules } from './open-intervals.ts';
 import { processPhoto, type UploadStore } from './photos.ts';
 import { byDegreeDistance, distanceTo, openAt, openFlag, venueFilters, withinMeters } from './venue-filters.ts';
@@ -515,7 +515,17 @@ export async function updateResource(
       // A court taken out of use (out of service, retired): its bookings still to come cannot be kept.
       const cancelled =
         current.status === 'active' && updated!.status !== 'active'
-          ? await cancelBookingsAhead(tx, { id: resourceId, name: updated!.name }, venue, actor.userId, now)
+          ? (
+              await cancelForVenue(tx, {
+                where: and(eq(schema.reservations.resourceId, resourceId), ne(schema.reservations.kind, 'block'), sql`lower(${schema.reservations.during}) > ${now.toISOString()}::timestamptz`),
+                venue,
+                actorId: actor.userId,
+                reason: `${updated!.name}停用`,
+                now,
+                title: '您的预约因场地停用被取消',
+                why: `${updated!.name}停用`,
+              })
+            ).length
           : 0;
       await recordAudit(tx, actor, {
         action: 'resource.update',
@@ -530,37 +540,6 @@ export async function updateResource(
     if (sqlState(err) === UNIQUE_VIOLATION) throw new DomainError('RESOURCE_NAME_TAKEN');
     throw err;
   }
-}
-
-/** Cancels, without penalty, the court's confirmed bookings that have not begun, and tells their holders. */
-async function cancelBookingsAhead(
-  tx: Queryable,
-  resource: { id: string; name: string },
-  venue: { name: string; timeZone: string },
-  actorId: string,
-  now: Date,
-): Promise<number> {
-  const res = schema.reservations;
-  const reason = `${resource.name}停用`;
-  const cancelled = await tx
-    .update(res)
-    .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actorId, cancelReason: reason, cancelledWithoutPenalty: true })
-    .where(and(eq(res.resourceId, resource.id), eq(res.status, 'confirmed'), ne(res.kind, 'block'), sql`lower(${res.during}) > ${now.toISOString()}::timestamptz`))
-    .returning({ id: res.id, userId: res.userId, start: sql<Date>`lower(${res.during})`.mapWith(res.createdAt) });
-  const when = new Intl.DateTimeFormat('zh-CN', { timeZone: venue.timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  await notify(
-    tx,
-    cancelled
-      .filter((c) => c.userId)
-      .map((c) => ({
-        userId: c.userId!,
-        kind: 'reservation.cancelled_by_venue',
-        title: '您的预约因场地停用被取消',
-        body: `${venue.name} ${resource.name} ${when.format(c.start)} 的预约已取消：场地停用。不计违约。`,
-        data: { reservationId: c.id, reason },
-      })),
-  );
-  return cancelled.length;
 }
 
 /** Re-encodes the upload (metadata stripped), stores it with a thumbnail, and records it. */

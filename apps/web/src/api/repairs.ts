@@ -4,19 +4,17 @@ import type {
   ReportTicketBody,
   TicketDetail,
   TicketFollowing,
-  TicketPhoto,
   TicketSuggestion,
   TicketSuggestionsQuery,
   TicketSummary,
 } from '@sports/contracts';
 import { request } from './http.ts';
+import { ticketPath } from './tickets.ts';
 
 /**
  * The resident's side of 一键报修: what a label's QR code opens, the report itself, its photos, +1 and
- * follow, the rating, and 我的报修. (Reading a ticket and the workflow moves are in tickets.ts.)
+ * follow, the rating, and 我的报修. (Reading a ticket, its photos and the workflow moves are in tickets.ts.)
  */
-
-const ticketPath = (id: string) => `/tickets/${encodeURIComponent(id)}`;
 
 /** Public: what the report page shows for a label's code. */
 export function fetchPublicAsset(code: string): Promise<PublicAsset> {
@@ -31,20 +29,6 @@ export function listReportSuggestions(query: TicketSuggestionsQuery): Promise<Ti
 /** Signed in or not: without an account the body carries a phone number and the answer an `uploadToken`. */
 export function reportTicket(body: ReportTicketBody, signedIn: boolean): Promise<TicketDetail> {
   return request('POST', '/tickets', { body, auth: signedIn });
-}
-
-/**
- * One report photo (already shrunk in the browser) as multipart field `file`. A reporter without an
- * account proves it is their report with the `uploadToken` of the report's answer, and no session.
- */
-export function uploadReportPhoto(id: string, image: Blob, fileName: string, reportToken?: string): Promise<TicketPhoto> {
-  const body = new FormData();
-  body.append('file', image, fileName);
-  return request('POST', `${ticketPath(id)}/photos`, {
-    query: { kind: 'report' },
-    body,
-    ...(reportToken === undefined ? {} : { auth: false, headers: { 'X-Report-Token': reportToken } }),
-  });
 }
 
 /** 我也遇到: +1 on an open ticket, which also follows it. Idempotent. */

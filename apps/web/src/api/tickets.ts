@@ -14,7 +14,7 @@ import type {
 import type { TicketPhotoKind } from '@sports/domain';
 import { request } from './http.ts';
 
-const ticketPath = (id: string) => `/tickets/${encodeURIComponent(id)}`;
+export const ticketPath = (id: string) => `/tickets/${encodeURIComponent(id)}`;
 
 export type TicketListParams = Partial<Omit<TicketListQuery, 'page' | 'pageSize'>> & { page: number; pageSize: number };
 
@@ -38,10 +38,12 @@ export function addTicketNote(id: string, body: TicketNoteBody): Promise<TicketD
 }
 
 /** A photo (already shrunk in the browser) as multipart field `file`. */
-export function uploadTicketPhoto(id: string, kind: TicketPhotoKind, image: Blob, fileName: string): Promise<TicketPhoto> {
+export function uploadTicketPhoto(id: string, kind: TicketPhotoKind, image: Blob, fileName: string, reportToken?: string): Promise<TicketPhoto> {
   const body = new FormData();
   body.append('file', image, fileName);
-  return request('POST', `${ticketPath(id)}/photos`, { query: { kind }, body });
+  // Without an account, the report's upload token stands in for the session.
+  const anonymous = reportToken === undefined ? {} : { auth: false, headers: { 'X-Report-Token': reportToken } };
+  return request('POST', `${ticketPath(id)}/photos`, { query: { kind }, body, ...anonymous });
 }
 
 /** The owner's technicians, for the dispatch picker. */

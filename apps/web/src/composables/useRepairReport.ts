@@ -2,7 +2,8 @@ import { ref, shallowRef, watch } from 'vue';
 import type { TicketDetail, TicketSuggestion } from '@sports/contracts';
 import type { AssetType } from '@sports/domain';
 import { ApiError } from '@/api/http.ts';
-import { listReportSuggestions, reportTicket, uploadReportPhoto } from '@/api/repairs.ts';
+import { listReportSuggestions, reportTicket } from '@/api/repairs.ts';
+import { uploadTicketPhoto } from '@/api/tickets.ts';
 import { reportBody, suggestionsQuery, type ReportDraft, type ReportPlace } from './report-rules.ts';
 
 /** What came of sending a report. */
@@ -55,7 +56,7 @@ export function useRepairReport(options: { place: () => ReportPlace | null; cate
     let sent = 0;
     for (const [index, image] of images.entries()) {
       try {
-        await uploadReportPhoto(ticket.id, image, `report-${index + 1}.jpg`, token);
+        await uploadTicketPhoto(ticket.id, 'report', image, `report-${index + 1}.jpg`, token);
         sent += 1;
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

@@ -19,8 +19,6 @@ import {
   CreateOpen311ClientBody,
   IssuedOpen311Client,
   Open311Client,
-  TicketMeasures,
-  TicketMeasuresQuery,
   TicketSla,
   TicketTechnician,
   TicketTransferTarget,
@@ -29,7 +27,6 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../../services/actor.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import * as open311 from '../../../../services/open311.ts';
-import { ticketMeasures } from '../../../../services/repair-measures.ts';
 import * as tickets from '../../../../services/tickets.ts';
 import { bearer, problems } from '../../../responses.ts';
 
@@ -184,21 +181,6 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       },
     },
     async (request) => tickets.ticketTransferTargets(fastify.db, request.actor, request.params.id),
-  );
-
-  fastify.get(
-    '/tickets/measures',
-    {
-      ...signedIn,
-      schema: {
-        tags,
-        security: bearer,
-        summary: '维修指标 完好率, median time to resolve and SLA compliance per city, district and venue (bureau admins in scope)',
-        querystring: TicketMeasuresQuery,
-        response: { 200: TicketMeasures, ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (request) => ticketMeasures(fastify.db, request.actor, request.query, fastify.now()),
   );
 
   fastify.get(
