@@ -117,6 +117,40 @@ test('a torn net reported by a resident is accepted and dispatched, fixed by the
   await expectAccessible(page, 'console repair queue');
   await screenshot(page, 'repair-queue');
 
+  // Found by its code from the keyboard: a code no ticket can have is refused beside the box, nothing matching
+  // says so, and lower case or the first characters will do.
+  const filters = page.getByRole('search', { name: '筛选报修' });
+  const codeBox = filters.getByRole('textbox', { name: '报修单号' });
+  const rows = page.locator('.tickets-table tbody tr');
+  const searches: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/v1/tickets') searches.push(new URL(request.url()).searchParams.get('code') ?? '');
+  });
+  await codeBox.focus();
+  await page.keyboard.type('0IL');
+  await page.keyboard.press('Enter');
+  await expect(filters.getByRole('alert')).toHaveText('请输入 8 位报修单号或其前 3 位以上（单号中没有 0、1、I、L、O）');
+  await expect(codeBox).toHaveAttribute('aria-invalid', 'true');
+  expect(searches).toEqual([]);
+  const searchFor = async (typed: string, sent: string) => {
+    await codeBox.fill(typed);
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/tickets' && new URL(r.url()).searchParams.get('code') === sent);
+    await codeBox.press('Enter');
+    expect((await answered).status()).toBe(200);
+  };
+  const absent = ticket.code.startsWith('ZZZ') ? 'YYYYYYYY' : 'ZZZZZZZZ';
+  await searchFor(absent.toLowerCase(), absent);
+  await expect(page.getByText(`没有单号以“${absent}”开头的报修`)).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: `单号以“${absent}”开头的报修共 0 张` })).toBeVisible();
+  await expect(codeBox).not.toHaveAttribute('aria-invalid', 'true');
+  await searchFor(` ${ticket.code.slice(0, 3).toLowerCase()} `, ticket.code.slice(0, 3));
+  await expect(row).toBeVisible();
+  await searchFor(ticket.code.toLowerCase(), ticket.code);
+  await expect(rows).toHaveCount(1);
+  await expect(row).toContainText('待受理');
+  await expect(page.getByRole('status').filter({ hasText: `单号以“${ticket.code}”开头的报修共 1 张` })).toBeVisible();
+  await expectAccessible(page, 'console repair queue searched by code');
+
   await row.getByRole('link', { name: ticket.code }).click();
   await expect(page).toHaveURL(`/console/repair-tickets/${ticket.id}`);
   await expect(page.getByRole('heading', { level: 1, name: `报修单 ${ticket.code}` })).toBeVisible();

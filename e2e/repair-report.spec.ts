@@ -8,10 +8,11 @@ test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true
 
 /**
  * 一键报修 from the resident's side, on a 360 px phone. The demo equipment of the fitness path (the
- * machines named 「N号点位…」) is this file's: 5号点位骑马机 is reported from its label, 7号点位双杠 by
- * a visitor without an account, and 3号点位腰背按摩器 (out of service in the demo data) is only looked
- * at. Reports from a venue page go to 上街区社区全民健身中心（演示）, which no other journey reports at.
- * Residents 13800000170–179 are this file's; 13800000179 is only typed as an anonymous reporter's number.
+ * machines named 「N号点位…」) is this file's: 5号点位骑马机 is reported from its label (and reported
+ * again by a resident whose form was already open), 7号点位双杠 by a visitor without an account, and
+ * 3号点位腰背按摩器 (out of service in the demo data) is only looked at. Reports from a venue page go to
+ * 上街区社区全民健身中心（演示）, which no other journey reports at. Residents 13800000170–179 are this
+ * file's; 13800000179 is only typed as an anonymous reporter's number.
  */
 const BUREAU = '13900000001';
 const OPERATOR = '13900000002';
@@ -19,6 +20,7 @@ const TECHNICIAN = '13900000004';
 const REPORTER = '13800000170';
 const NEIGHBOUR = '13800000171';
 const VENUE_REPORTER = '13800000172';
+const LATE_REPORTER = '13800000173';
 const ANONYMOUS_PHONE = '13800000179';
 const VENUE = '上街区社区全民健身中心（演示）';
 /** A real 640×480 JPEG, as a phone's camera gives one. */
@@ -59,7 +61,7 @@ async function fitsPhone(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 }
 
-test('a resident scans a broken machine, taps the fault, adds a photo and sends; a neighbour says “me too”; a visitor without an account must leave a phone number', async ({
+test('a resident scans a broken machine, taps the fault, adds a photo and sends; a report that crosses it leads to that ticket; neighbours say “me too” and still see it said after a reload; a visitor without an account must leave a phone number', async ({
   page,
   browser,
   playwright,
@@ -71,6 +73,14 @@ test('a resident scans a broken machine, taps the fault, adds a photo and sends;
   const bars = await pathMachine(bureau.api, 'parallel_bars', '7号点位双杠');
   const massager = await pathMachine(bureau.api, 'back_massager', '3号点位腰背按摩器');
   await bureau.api.dispose();
+
+  // ——— another resident opens the same label first, and is still choosing when the report below lands ———
+  const late = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const lateProblems = await onPhone(late);
+  await signIn(late, LATE_REPORTER);
+  await late.goto(`/r/${rider.code}`);
+  await expect(late.getByRole('heading', { level: 1, name: '5号点位骑马机' })).toBeVisible();
+  await late.getByRole('group', { name: '哪里坏了？' }).getByRole('radio', { name: '其他' }).click();
 
   // ——— the reporter scans the label ———
   const problems = await onPhone(page);
@@ -114,6 +124,28 @@ test('a resident scans a broken machine, taps the fault, adds a photo and sends;
   await expect(page.getByText('已上传 1 张照片。')).toBeVisible();
   await screenshot(page, 'repair-report-sent-360');
 
+  // ——— the form that was open sends now: refused, and the resident is taken to the ticket that is open ———
+  const crossed = late.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
+  await late.getByRole('button', { name: '提交报修' }).click();
+  const refused = await crossed;
+  expect(refused.status()).toBe(409);
+  expect(await refused.json()).toMatchObject({ code: 'ASSET_TICKET_OPEN', existingId: ticket.id });
+  await expect(late).toHaveURL(`/repairs/${ticket.id}`);
+  await expect(late.getByRole('status').filter({ hasText: '刚刚已有人报修了这台设施，您可以点“我也遇到”或关注进度。' })).toBeVisible();
+  await expect(late.getByRole('heading', { level: 1, name: '踏板松动' })).toBeVisible();
+  await expect(late.getByRole('button', { name: '我也遇到', exact: true })).toHaveAttribute('aria-pressed', 'false');
+  await expectAccessible(late, 'ticket page after a crossed report');
+  await late.getByRole('button', { name: '我也遇到', exact: true }).click();
+  await expect(late.getByTestId('me-too-count')).toHaveText('1 人也遇到');
+  // Pressed it stays, after a reload too: the server says who said it.
+  await late.reload();
+  await expect(late.getByTestId('me-too-count')).toHaveText('1 人也遇到');
+  await expect(late.getByRole('button', { name: '已反馈“我也遇到”' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(late.getByRole('button', { name: '已关注' })).toHaveAttribute('aria-pressed', 'true');
+  await fitsPhone(late);
+  expect(lateProblems).toEqual([]);
+  await late.close();
+
   // ——— the ticket page ———
   await page.getByRole('link', { name: '查看和关注进度' }).click();
   await expect(page).toHaveURL(`/repairs/${ticket.id}`);
@@ -151,19 +183,28 @@ test('a resident scans a broken machine, taps the fault, adds a photo and sends;
   await expect(open).toContainText(ticket.code);
   await expect(open.getByTestId('open-ticket-state')).toHaveText('已提交');
   await expect(open).toContainText(`${shanghai(ticket.dueAt)} 前`);
-  await expect(open.getByTestId('me-too-count')).toHaveText('0 人也遇到');
+  await expect(open.getByTestId('me-too-count')).toHaveText('1 人也遇到');
+  // Someone else's “me too” is not theirs.
+  await expect(open.getByRole('button', { name: '我也遇到', exact: true })).toHaveAttribute('aria-pressed', 'false');
   await expect(neighbour.getByRole('button', { name: '提交报修' })).toHaveCount(0);
   await expectAccessible(neighbour, 'report page with an open ticket');
   const plusOne = neighbour.waitForResponse((r) => r.url().endsWith(`/api/v1/tickets/${ticket.id}/me-too`));
   await open.getByRole('button', { name: '我也遇到' }).click();
   expect((await plusOne).status()).toBe(200);
-  await expect(open.getByTestId('me-too-count')).toHaveText('1 人也遇到');
+  await expect(open.getByTestId('me-too-count')).toHaveText('2 人也遇到');
   await expect(open.getByRole('button', { name: '已反馈“我也遇到”' })).toHaveAttribute('aria-pressed', 'true');
   await expect(open.getByRole('button', { name: '已关注' })).toBeVisible();
   await fitsPhone(neighbour);
   await screenshot(neighbour, 'repair-open-ticket-360');
+  // Scanned again later, the label's page remembers it was said (and so followed).
+  await neighbour.reload();
+  await expect(open.getByTestId('me-too-count')).toHaveText('2 人也遇到');
+  await expect(open.getByRole('button', { name: '已反馈“我也遇到”' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(open.getByRole('button', { name: '已关注' })).toHaveAttribute('aria-pressed', 'true');
+  await expectAccessible(neighbour, 'report page with my “me too” said');
   await open.getByRole('link', { name: '查看报修进度' }).click();
-  await expect(neighbour.getByTestId('me-too-count')).toHaveText('1 人也遇到');
+  await expect(neighbour.getByTestId('me-too-count')).toHaveText('2 人也遇到');
+  await expect(neighbour.getByRole('button', { name: '已反馈“我也遇到”' })).toHaveAttribute('aria-pressed', 'true');
   await expect(neighbour.getByRole('button', { name: '已关注' })).toHaveAttribute('aria-pressed', 'true');
   expect(neighbourProblems).toEqual([]);
   await neighbour.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as contracts from '@sports/contracts';
 import { schema } from '@sports/db';
@@ -81,6 +82,13 @@ describe('values spelled in more than one layer', () => {
     // The unique index that allows one open ticket per asset lists exactly the states that are not open.
     const notOpen = domain.TICKET_STATES.filter((state) => !domain.OPEN_TICKET_STATES.includes(state));
     expect(migrations).toContain(`WHERE "tickets"."state" not in (${notOpen.map((state) => `'${state}'`).join(', ')})`);
+  });
+
+  it('the queue’s code search: the schema lets through exactly what the domain reads as a ticket code or its start (property)', () => {
+    const schemaAccepts = new RegExp((contracts.TicketCodeSearch as unknown as { pattern: string }).pattern);
+    const typed = fc.string({ unit: fc.constantFrom(...domain.ASSET_CODE_ALPHABET, ...'aqz0O1Il -_%'), maxLength: 12 });
+    fc.assert(fc.property(typed, (text) => schemaAccepts.test(text) === (domain.normaliseTicketCodeSearch(text) !== undefined)));
+    expect(schemaAccepts.test(' 3fq ')).toBe(true);
   });
 
   it('the phone pattern of the request schema is the domain rule', () => {

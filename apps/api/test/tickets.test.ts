@@ -316,6 +316,31 @@ describe('duplicates', () => {
     expect((await t.http().post(`/api/v1/tickets/${ticket.id}/follow`)).status).toBe(401);
   });
 
+  it('tells each resident whether they said “me too”, on the ticket and on the scanned label; nobody without an account', async () => {
+    const hoop = await newAsset();
+    const ticket = await reported({ assetCode: hoop, category: 'basketball_hoop', fault: 'rim_loose' });
+    const seenBy = async (who: Person | null) => {
+      const detail = t.http().get(`/api/v1/tickets/${ticket.id}`);
+      const label = t.http().get(`/api/v1/assets/by-code/${hoop.toLowerCase()}`);
+      const [onTicket, onLabel] = await Promise.all(who ? [detail.set('authorization', who.token), label.set('authorization', who.token)] : [detail, label]);
+      expect(onTicket.status).toBe(200);
+      expect(onLabel.status).toBe(200);
+      expect(onLabel.body.openTicket.id).toBe(ticket.id);
+      return { ticket: onTicket.body.meTooByMe, label: onLabel.body.openTicket.meTooByMe, count: onLabel.body.openTicket.meTooCount };
+    };
+    expect(await seenBy(people.neighbour)).toEqual({ ticket: false, label: false, count: 0 });
+    await t.http().post(`/api/v1/tickets/${ticket.id}/me-too`).set('authorization', people.neighbour.token).expect(200);
+    expect(await seenBy(people.neighbour)).toEqual({ ticket: true, label: true, count: 1 });
+    // Following alone is no “me too”.
+    await t.http().post(`/api/v1/tickets/${ticket.id}/follow`).set('authorization', people.stranger.token).expect(200);
+    expect(await seenBy(people.stranger)).toEqual({ ticket: false, label: false, count: 1 });
+    expect(await seenBy(people.resident)).toEqual({ ticket: false, label: false, count: 1 });
+    expect(await seenBy(null)).toEqual({ ticket: false, label: false, count: 1 });
+    // A token that is not one is refused, not taken for nobody.
+    const forged = await t.http().get(`/api/v1/assets/by-code/${hoop}`).set('authorization', 'Bearer not-a-token');
+    expect(forged.status).toBe(401);
+  });
+
   it('marking a duplicate carries its reporter, followers and photos over to the original', async () => {
     const original = await atGym(people.resident);
     const duplicate = await atGym(people.neighbour);
@@ -593,6 +618,33 @@ describe('queues', () => {
       expect(res.status, query).toBe(400);
       expect(fieldsOf(res)).toEqual([field]);
     }
+  });
+
+  it('staff find a ticket by its code, typed in lower case or by its first characters, only among the tickets they reach', async () => {
+    const ticket = await atGym();
+    const queue = (who: Person, code: string) => t.http().get(`/api/v1/tickets?pageSize=100&code=${encodeURIComponent(code)}`).set('authorization', who.token);
+    const found = (res: { body: { items: { id: string }[] } }) => res.body.items.map((i) => i.id);
+    const exact = await queue(people.operator, ticket.code);
+    expect(exact.status).toBe(200);
+    expect(exact.body).toMatchObject({ total: 1, items: [{ id: ticket.id, code: ticket.code }] });
+    expect(found(await queue(people.operator, ` ${ticket.code.toLowerCase()} `))).toEqual([ticket.id]);
+    const prefix = await queue(people.operator, ticket.code.slice(0, 3).toLowerCase());
+    expect(found(prefix)).toContain(ticket.id);
+    expect(prefix.body.items.every((i: { code: string }) => i.code.startsWith(ticket.code.slice(0, 3)))).toBe(true);
+    // Another organisation's staff do not find it, not even by its whole code; a bureau over it does.
+    expect((await queue(people.otherOperator, ticket.code)).body).toMatchObject({ total: 0, items: [] });
+    expect((await queue(people.schoolAdmin, ticket.code)).body.total).toBe(0);
+    expect(found(await queue(people.cityBureau, ticket.code))).toEqual([ticket.id]);
+    // With the other filters: the code and the state must both hold.
+    expect((await t.http().get(`/api/v1/tickets?code=${ticket.code}&state=closed`).set('authorization', people.operator.token)).body.total).toBe(0);
+    const before = await written();
+    for (const code of ['3F', `${ticket.code}2`, 'OIL', '3FQ-428', '%%%', 'a_b']) {
+      const res = await queue(people.operator, code);
+      expect(res.status, code).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(res), code).toEqual(['code']);
+    }
+    expect(await written()).toEqual(before);
   });
 });
 

@@ -40,9 +40,9 @@ export function problem(
   status: number,
   code: string,
   detail: string,
-  extra: { errors?: { field: string; message: string }[]; headers?: Record<string, string> } = {},
+  extra: { errors?: { field: string; message: string }[]; headers?: Record<string, string>; existingId?: string } = {},
 ): Response {
-  const body = { type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail, errors: extra.errors };
+  const body = { type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail, errors: extra.errors, existingId: extra.existingId };
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/problem+json; charset=utf-8', ...extra.headers },

@@ -25,6 +25,7 @@ import {
 import { openLabelSheet } from '@/composables/useAssetRegistry.ts';
 import { useOpen311Clients } from '@/composables/useOpen311Clients.ts';
 import { useRepairTicket } from '@/composables/useRepairTicket.ts';
+import { ticketCodeProblem, useTicketQueue } from '@/composables/useTicketQueue.ts';
 import { useTicketSla } from '@/composables/useTicketSla.ts';
 import { i18n, setLocale } from '@/modules/i18n.ts';
 import { json, pathOf, problem, stubFetch } from './fetch-stub.ts';
@@ -67,6 +68,7 @@ const detail: TicketDetail = {
   reporterPhone: null,
   mine: false,
   following: false,
+  meTooByMe: false,
   roles: ['dispatcher'],
   moves: ['mark_duplicate', 'transfer', 'dispatch'],
   photos: [],
@@ -163,6 +165,25 @@ describe('the repair promise', () => {
     expect(sla.errors).toEqual({ low: '不能超过 720' });
     expect(sla.formError.value).toBe('请检查标出的字段。');
     scope.stop();
+  });
+});
+
+describe('the repair queue', () => {
+  it('finds a ticket by its code typed in any case, and says no to a code no ticket’s can begin with before asking', async () => {
+    expect(ticketCodeProblem({ code: '' })).toBe(false);
+    expect(ticketCodeProblem({ code: ' abc ' })).toBe(false);
+    expect(ticketCodeProblem({ code: 'ab' })).toBe(true);
+    expect(ticketCodeProblem({ code: 'OIL' })).toBe(true);
+    const seen = stubFetch(() => json(200, { items: [summary], page: 1, pageSize: 20, total: 1 }));
+    const queue = effectScope().run(() => useTicketQueue())!;
+    queue.filter.code = ' abcd2345 ';
+    await queue.search();
+    expect(seen.map((r) => r.path)).toEqual(['/api/v1/tickets?page=1&pageSize=20&code=ABCD2345']);
+    expect(queue.searchedCode.value).toBe('ABCD2345');
+    queue.filter.code = '';
+    await queue.search();
+    expect(seen[1]?.path).toBe('/api/v1/tickets?page=1&pageSize=20');
+    expect(queue.searchedCode.value).toBe('');
   });
 });
 

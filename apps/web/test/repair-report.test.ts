@@ -196,13 +196,15 @@ describe('sending a report', () => {
     expect(outcome).toMatchObject({ photosSent: 1, photosFailed: { count: 2, detail: '每次报修最多 4 张照片。' } });
   });
 
-  it('marks a report on equipment that already has an open ticket, and sends no photo', async () => {
+  it('keeps the open ticket the server names when the equipment already has one, and sends no photo', async () => {
     const seen = stubFetch((request) =>
-      isReport(request) ? problem(409, 'ASSET_TICKET_OPEN', '该设施已有正在处理的报修。') : problem(500, 'INTERNAL', 'unexpected'),
+      isReport(request) ? problem(409, 'ASSET_TICKET_OPEN', '该设施已有正在处理的报修。', { existingId: TICKET }) : problem(500, 'INTERNAL', 'unexpected'),
     );
     const { report } = reporter(true);
-    await expect(report.send(draft, [image])).rejects.toBeInstanceOf(ApiError);
-    expect(report.alreadyOpen.value).toBe(true);
+    const refusal = await report.send(draft, [image]).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ status: 409, code: 'ASSET_TICKET_OPEN', existingId: TICKET });
+    expect(report.alreadyOpen.value).toBe(TICKET);
     expect(seen.filter(isUpload)).toEqual([]);
   });
 
@@ -288,17 +290,28 @@ describe('a scanned label', () => {
   }
 
   it('shows the open ticket the asset’s answer names, with no other request', async () => {
-    const open = { id: TICKET, code: '3FQ428JE', state: 'accepted', dueAt: ticket.dueAt, meTooCount: 3 };
+    const open = { id: TICKET, code: '3FQ428JE', state: 'accepted', dueAt: ticket.dueAt, meTooCount: 3, meTooByMe: false };
     const { page, seen } = scan(() => json(200, { ...asset, openTicket: open }));
     await flushPromises();
     expect(page.openTicket.value).toEqual(open);
+    expect(page.following.value).toBe(false);
     expect(seen.map((r) => pathOf(r))).toEqual(['/api/v1/assets/by-code/S4B654VQ']);
+  });
+
+  it('asks with the session, and shows a “me too” said earlier as pressed, and so followed', async () => {
+    connectSession({ accessToken: () => 'token-1', refresh: async () => false, expired: () => {} });
+    const open = { id: TICKET, code: '3FQ428JE', state: 'accepted', dueAt: ticket.dueAt, meTooCount: 3, meTooByMe: true };
+    const { page, seen } = scan(() => json(200, { ...asset, openTicket: open }));
+    await flushPromises();
+    expect(seen[0]?.headers.Authorization).toBe('Bearer token-1');
+    expect(page.openTicket.value?.meTooByMe).toBe(true);
+    expect(page.following.value).toBe(true);
   });
 
   it('counts a “me too” and follows, and shows the form again when the ticket closed meanwhile', async () => {
     connectSession({ accessToken: () => 'token-1', refresh: async () => false, expired: () => {} });
     let closed = false;
-    const open = { id: TICKET, code: '3FQ428JE', state: 'accepted', dueAt: ticket.dueAt, meTooCount: 3 };
+    const open = { id: TICKET, code: '3FQ428JE', state: 'accepted', dueAt: ticket.dueAt, meTooCount: 3, meTooByMe: false };
     const { page } = scan((request) => {
       if (pathOf(request).endsWith('/me-too')) {
         return closed ? problem(409, 'TICKET_NOT_OPEN', '该报修已处理完毕或已关闭。') : json(200, { following: true, meToo: true, meTooCount: 4 });
@@ -307,9 +320,8 @@ describe('a scanned label', () => {
     });
     await flushPromises();
     await page.meToo();
-    expect(page.openTicket.value?.meTooCount).toBe(4);
+    expect(page.openTicket.value).toMatchObject({ meTooCount: 4, meTooByMe: true });
     expect(page.following.value).toBe(true);
-    expect(page.saidMeToo.value).toBe(true);
 
     closed = true;
     await page.meToo();

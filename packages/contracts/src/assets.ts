@@ -154,6 +154,8 @@ export const PublicAsset = Type.Object({
       /** When the fix is due under the owner's promise. */
       dueAt: Timestamp,
       meTooCount: Type.Integer(),
+      /** The caller has said "我也遇到" on it (and so follows it); false without an account. */
+      meTooByMe: Type.Boolean(),
     }),
   ),
 });

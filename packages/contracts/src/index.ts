@@ -166,6 +166,7 @@ export {
   TicketMoveBody,
   TicketNoteBody,
   TicketRatingBody,
+  TicketCodeSearch,
   TicketListQuery,
   MyTicketsQuery,
   TicketSummary,

@@ -105,9 +105,16 @@ export type TicketNoteBody = Static<typeof TicketNoteBody>;
 export const TicketRatingBody = Type.Object({ stars: Type.Integer({ minimum: 1, maximum: 5 }) }, { additionalProperties: false });
 export type TicketRatingBody = Static<typeof TicketRatingBody>;
 
+/**
+ * A ticket code, or its first 3–7 characters, to find tickets by in the staff's queue: the label
+ * alphabet (no look-alikes), lower case and spaces around forgiven.
+ */
+export const TicketCodeSearch = Type.String({ maxLength: 20, pattern: '^\\s*[2-9A-HJKMNP-Za-hjkmnp-z]{3,8}\\s*$' });
+
 export const TicketListQuery = Type.Object(
   {
     ...PageQuery.properties,
+    code: Type.Optional(TicketCodeSearch),
     state: Type.Optional(TicketState),
     priority: Type.Optional(TicketPriority),
     venueId: Type.Optional(Uuid),
@@ -188,6 +195,8 @@ export const TicketDetail = Type.Object({
   /** The caller reported it. */
   mine: Type.Boolean(),
   following: Type.Boolean(),
+  /** The caller has said "我也遇到" on it; false without an account. */
+  meTooByMe: Type.Boolean(),
   /** The caller's parts in the workflow. */
   roles: Type.Array(TicketActor),
   moves: Type.Array(TicketMove),

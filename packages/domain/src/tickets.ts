@@ -166,6 +166,18 @@ export function newTicketCode(pick: (n: number) => number): string {
   return Array.from({ length: TICKET_CODE_LENGTH }, () => ASSET_CODE_ALPHABET[pick(ASSET_CODE_ALPHABET.length)]).join('');
 }
 
+/** Fewest characters of a ticket code staff may search the queue by: a prefix this long, or the whole code. */
+export const TICKET_CODE_SEARCH_MIN = 3;
+
+/**
+ * A ticket code, or its first characters, as staff type it into the queue's search (lower case,
+ * spaces around), in stored form; undefined if no code can begin so.
+ */
+export function normaliseTicketCodeSearch(text: string): string | undefined {
+  const code = text.trim().toUpperCase();
+  return new RegExp(`^[${ASSET_CODE_ALPHABET}]{${TICKET_CODE_SEARCH_MIN},${TICKET_CODE_LENGTH}}$`).test(code) ? code : undefined;
+}
+
 // ——— measures ———
 
 /** The median of the values, or null for none. */

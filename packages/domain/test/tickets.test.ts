@@ -11,6 +11,7 @@ import {
   isOverdue,
   median,
   movesFor,
+  normaliseTicketCodeSearch,
   open311Status,
   ticketDueAt,
   type MoveContext,
@@ -88,6 +89,16 @@ describe('the repair workflow', () => {
     expect(isOverdue('in_progress', due, new Date('2026-11-24T08:00:01Z'))).toBe(true);
     expect(isOverdue('resolved', due, new Date('2026-11-25T08:00:00Z'))).toBe(false);
     expect(ticketDueAt(new Date('2026-11-23T08:00:00Z'), 'low').toISOString()).toBe('2026-11-30T08:00:00.000Z');
+  });
+
+  it('staff find a ticket by its code or its first three or more characters, typed in any case with spaces around', () => {
+    expect(normaliseTicketCodeSearch(' 3fq428je ')).toBe('3FQ428JE');
+    expect(normaliseTicketCodeSearch('3fq')).toBe('3FQ');
+    expect(normaliseTicketCodeSearch('3F')).toBeUndefined();
+    expect(normaliseTicketCodeSearch('3FQ428JE2')).toBeUndefined();
+    // Look-alikes and inner spaces are never in a code.
+    expect(normaliseTicketCodeSearch('3FO')).toBeUndefined();
+    expect(normaliseTicketCodeSearch('3FQ 428')).toBeUndefined();
   });
 });
 

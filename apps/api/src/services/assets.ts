@@ -298,8 +298,11 @@ export async function restoreRepairedAsset(tx: Queryable, assetId: string, now: 
   return true;
 }
 
-/** What the report page shows for a scanned or typed code: anyone may ask, nothing staff-only is told. */
-export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
+/**
+ * What the report page shows for a scanned or typed code: anyone may ask, nothing staff-only is told;
+ * a signed-in caller also learns whether they said 我也遇到 on the open ticket.
+ */
+export async function assetByCode(db: Db, actor: Actor | null, text: string): Promise<PublicAsset> {
   const code = normaliseAssetCode(text);
   if (!code) throw new DomainError('ASSET_NOT_FOUND');
   const [row] = await db
@@ -331,6 +334,9 @@ export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
       state: t.state,
       dueAt: t.dueAt,
       meTooCount: sql<number>`(select count(*) from ${schema.ticketFollowers} f where f.ticket_id = ${t.id} and f.me_too)`.mapWith(Number),
+      meTooByMe: actor
+        ? sql<boolean>`exists (select 1 from ${schema.ticketFollowers} f where f.ticket_id = ${t.id} and f.user_id = ${actor.userId} and f.me_too)`
+        : sql<boolean>`false`,
     })
     .from(t)
     .where(and(eq(t.assetId, row.id), inArray(t.state, [...OPEN_TICKET_STATES])));
@@ -346,7 +352,9 @@ export async function assetByCode(db: Db, text: string): Promise<PublicAsset> {
     lng: row.lng,
     faultChoices: entry.faults.map(({ key, zh, en }) => ({ key, zh, en })),
     expectedFixDate: row.expectedFixDate,
-    openTicket: open ? { id: open.id, code: open.code, state: open.state, dueAt: open.dueAt.toISOString(), meTooCount: open.meTooCount } : null,
+    openTicket: open
+      ? { id: open.id, code: open.code, state: open.state, dueAt: open.dueAt.toISOString(), meTooCount: open.meTooCount, meTooByMe: Boolean(open.meTooByMe) }
+      : null,
   };
 }
 

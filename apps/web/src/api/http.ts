@@ -14,6 +14,8 @@ export class ApiError extends Error {
   readonly fields: Record<string, string>;
   /** From `Retry-After` on 429s, in seconds. */
   readonly retryAfterSeconds: number | null;
+  /** What the request collided with, when the API names it (the open ticket of an `ASSET_TICKET_OPEN`). */
+  readonly existingId: string | null;
 
   constructor(init: {
     status: number;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     detail: string;
     fields?: Record<string, string>;
     retryAfterSeconds?: number | null;
+    existingId?: string | null;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -29,6 +32,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.fields = init.fields ?? {};
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.existingId = init.existingId ?? null;
   }
 }
 
@@ -118,7 +122,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
   }
   const fields: Record<string, string> = {};
   for (const { field, message } of body.errors ?? []) fields[field] ??= message;
-  return new ApiError({ status: response.status, code: body.code, detail: body.detail, fields, retryAfterSeconds });
+  return new ApiError({ status: response.status, code: body.code, detail: body.detail, fields, retryAfterSeconds, existingId: body.existingId });
 }
 
 /**

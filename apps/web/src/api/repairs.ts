@@ -16,9 +16,9 @@ import { ticketPath } from './tickets.ts';
  * follow, the rating, and 我的报修. (Reading a ticket, its photos and the workflow moves are in tickets.ts.)
  */
 
-/** Public: what the report page shows for a label's code. */
+/** Public: what the report page shows for a label's code; with a session, whether I said 我也遇到 on its open ticket. */
 export function fetchPublicAsset(code: string): Promise<PublicAsset> {
-  return request('GET', `/assets/by-code/${encodeURIComponent(code)}`, { auth: false });
+  return request('GET', `/assets/by-code/${encodeURIComponent(code)}`);
 }
 
 /** Public: open tickets on the same asset, or within 50 m in the same category — shown before sending. */

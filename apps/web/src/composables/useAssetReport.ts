@@ -28,7 +28,8 @@ export function useAssetReport(code: Ref<string>) {
       if (ticket !== latest) return;
       asset.value = found;
       openTicket.value = found.openTicket;
-      following.value = false;
+      // Saying 我也遇到 follows the ticket too.
+      following.value = found.openTicket?.meTooByMe ?? false;
     } catch (err) {
       if (ticket !== latest) return;
       if (!(err instanceof ApiError)) throw err;
@@ -46,7 +47,7 @@ export function useAssetReport(code: Ref<string>) {
     () => openTicket.value?.id ?? null,
     (answer) => {
       following.value = answer.following;
-      if (openTicket.value) openTicket.value = { ...openTicket.value, meTooCount: answer.meTooCount };
+      if (openTicket.value) openTicket.value = { ...openTicket.value, meTooCount: answer.meTooCount, meTooByMe: answer.meToo };
     },
   );
 
@@ -62,7 +63,6 @@ export function useAssetReport(code: Ref<string>) {
     asset,
     openTicket,
     following,
-    saidMeToo: actions.saidMeToo,
     acting: actions.acting,
     refusal: actions.refusal,
     loading,

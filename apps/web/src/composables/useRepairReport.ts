@@ -26,8 +26,8 @@ export interface ReportOutcome {
 export function useRepairReport(options: { place: () => ReportPlace | null; category: () => AssetType | ''; signedIn: () => boolean }) {
   const suggestions = shallowRef<TicketSuggestion[]>([]);
   const outcome = shallowRef<ReportOutcome | null>(null);
-  /** The server refused because the equipment already has an open ticket. */
-  const alreadyOpen = ref(false);
+  /** The open ticket the server named when it refused the report because the equipment already has one. */
+  const alreadyOpen = ref<string | null>(null);
   let latest = 0;
 
   /** Scanned equipment has its open ticket shown by the page instead; duplicates are looked for by place and kind. */
@@ -70,12 +70,12 @@ export function useRepairReport(options: { place: () => ReportPlace | null; cate
     const place = options.place();
     if (!place) throw new Error('a report needs a place');
     const signedIn = options.signedIn();
-    alreadyOpen.value = false;
+    alreadyOpen.value = null;
     let ticket: TicketDetail;
     try {
       ticket = await reportTicket(reportBody(place, draft, signedIn), signedIn);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'ASSET_TICKET_OPEN') alreadyOpen.value = true;
+      if (err instanceof ApiError && err.code === 'ASSET_TICKET_OPEN') alreadyOpen.value = err.existingId;
       throw err;
     }
     outcome.value = { ticket, ...(await uploadPhotos(ticket, images, signedIn)) };

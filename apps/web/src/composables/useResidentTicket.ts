@@ -43,7 +43,7 @@ export function useResidentTicket(id: Ref<string>) {
   const following = useTicketFollowing(
     () => ticket.value?.id ?? null,
     (answer) => {
-      if (ticket.value) ticket.value = { ...ticket.value, following: answer.following, meTooCount: answer.meTooCount };
+      if (ticket.value) ticket.value = { ...ticket.value, following: answer.following, meTooCount: answer.meTooCount, meTooByMe: answer.meToo };
     },
   );
 
@@ -86,7 +86,6 @@ export function useResidentTicket(id: Ref<string>) {
     refusal,
     actionRefusal: following.refusal,
     acting: following.acting,
-    saidMeToo: following.saidMeToo,
     load,
     rate,
     move,

@@ -5,13 +5,12 @@ import { followTicket, sayMeToo } from '@/api/repairs.ts';
 
 /**
  * 我也遇到 (+1, which also follows) and 关注 on one ticket, for a signed-in resident. Both are
- * idempotent; the answer (following, +1 given, how many said it) goes to `onAnswer`.
+ * idempotent; the answer (following, +1 given, how many said it) goes to `onAnswer`, and the page
+ * shows the pressed state from the ticket it keeps.
  */
 export function useTicketFollowing(ticketId: () => string | null, onAnswer: (answer: TicketFollowing) => void) {
   const acting = ref<'meToo' | 'follow' | null>(null);
   const refusal = ref('');
-  /** Whether this resident has said 我也遇到 here (the server says so only in its answer to it). */
-  const saidMeToo = ref(false);
 
   async function act(kind: 'meToo' | 'follow'): Promise<ApiError | null> {
     const id = ticketId();
@@ -19,9 +18,7 @@ export function useTicketFollowing(ticketId: () => string | null, onAnswer: (ans
     acting.value = kind;
     refusal.value = '';
     try {
-      const answer = kind === 'meToo' ? await sayMeToo(id) : await followTicket(id);
-      saidMeToo.value = answer.meToo;
-      onAnswer(answer);
+      onAnswer(kind === 'meToo' ? await sayMeToo(id) : await followTicket(id));
       return null;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -32,5 +29,5 @@ export function useTicketFollowing(ticketId: () => string | null, onAnswer: (ans
     }
   }
 
-  return { acting, refusal, saidMeToo, meToo: () => act('meToo'), follow: () => act('follow') };
+  return { acting, refusal, meToo: () => act('meToo'), follow: () => act('follow') };
 }

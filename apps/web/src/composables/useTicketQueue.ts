@@ -1,12 +1,14 @@
-import { shallowRef } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { TicketSummary, VenueSummary } from '@sports/contracts';
-import type { TicketPriority, TicketState } from '@sports/domain';
+import { normaliseTicketCodeSearch, type TicketPriority, type TicketState } from '@sports/domain';
 import { ApiError } from '@/api/http.ts';
 import { listTickets } from '@/api/tickets.ts';
 import { listVenues } from '@/api/venues.ts';
 import { usePagedList } from './usePagedList.ts';
 
 export interface TicketQueueFilter {
+  /** A ticket code or its first 3+ characters, as typed. */
+  code: string;
   state: TicketState | '';
   priority: TicketPriority | '';
   venueId: string;
@@ -15,19 +17,30 @@ export interface TicketQueueFilter {
   pageSize: number;
 }
 
+/** A code typed that no ticket code can begin with (the page says so beside the box, and asks nothing). */
+export function ticketCodeProblem(filter: Pick<TicketQueueFilter, 'code'>): boolean {
+  return filter.code.trim() !== '' && normaliseTicketCodeSearch(filter.code) === undefined;
+}
+
 /** The 报修队列: tickets of the organisations the caller reaches, overdue first, filtered and paged by the server. */
 export function useTicketQueue() {
+  /** The code (or its start) the list shown was asked for, in stored form; '' when it was not searched by code. */
+  const searchedCode = ref('');
   const list = usePagedList<TicketSummary, TicketQueueFilter>(
-    { state: '', priority: '', venueId: '', overdueOnly: false, page: 1, pageSize: 20 },
-    (filter) =>
-      listTickets({
+    { code: '', state: '', priority: '', venueId: '', overdueOnly: false, page: 1, pageSize: 20 },
+    (filter) => {
+      const code = normaliseTicketCodeSearch(filter.code);
+      searchedCode.value = code ?? '';
+      return listTickets({
         page: filter.page,
         pageSize: filter.pageSize,
+        code,
         state: filter.state || undefined,
         priority: filter.priority || undefined,
         venueId: filter.venueId || undefined,
         overdue: filter.overdueOnly ? true : undefined,
-      }),
+      });
+    },
   );
   /** The venues the caller keeps, for the venue filter; empty (no filter offered) when they cannot be read. */
   const venues = shallowRef<VenueSummary[]>([]);
@@ -41,7 +54,7 @@ export function useTicketQueue() {
     }
   }
 
-  return { ...list, venues, loadVenues };
+  return { ...list, searchedCode, venues, loadVenues };
 }
 
 /** 我的工单: the tickets assigned to the signed-in technician, overdue first. */

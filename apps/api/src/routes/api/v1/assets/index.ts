@@ -27,18 +27,20 @@ export interface AssetRoutesOptions {
 const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastify, { links }) => {
   const tags = ['assets'];
   const signedIn = { onRequest: fastify.authenticate };
+  const anyone = { onRequest: fastify.identify };
 
   fastify.get(
     '/assets/by-code/:code',
     {
+      ...anyone,
       schema: {
         tags,
-        summary: '扫码查看设施 What the report page shows for a label’s code: type, fault choices, venue, status',
+        summary: '扫码查看设施 What the report page shows for a label’s code: type, fault choices, venue, status; signed in, whether I said 我也遇到 on its open ticket',
         params: AssetCodeParams,
-        response: { 200: PublicAsset, ...problems(400, 404) },
+        response: { 200: PublicAsset, ...problems(400, 401, 404) },
       },
     },
-    async (request) => assets.assetByCode(fastify.db, request.params.code),
+    async (request) => assets.assetByCode(fastify.db, request.actor ?? null, request.params.code),
   );
 
   fastify.get(
