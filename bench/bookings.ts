@@ -9,13 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { schema, type Database } from '@sports/db';
 import { DEFAULT_RESIDENT_RULES, addDays, localDate } from '@sports/domain';
 import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
+import { generateLoad, type LoadResult } from './load-generator.ts';
 import { scratchDatabase } from './scratch.ts';
 import { cpuPerRequest, cpuTimes, ms, percentiles } from './stats.ts';
 
@@ -24,7 +24,7 @@ const USERS = 3000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 // BENCH_ONLY=availability-server-time stops after the first measurement; BENCH_ONLY=race runs only
 // the 500-way race; BENCH_ONLY=booking only the baseline and the booking load (for quick iterations).
-// BENCH_POOL sets the size of the connection pool the app and the baseline share (default 20).
+// BENCH_POOL sets the size of the connection pool the app and the baseline share (default: the app's own, 10).
 const ONLY = process.env.BENCH_ONLY;
 
 async function load(database: Database) {
@@ -51,7 +51,7 @@ async function load(database: Database) {
       bookingSettings: {
         slotMinutes: 60,
         maxSlots: 2,
-        windowDays: 60,
+        windowDays: 120,
         releaseTime: '00:00',
         defaultPriceFen: 3000,
         bands: [{ days: 'weekend', start: '08:00', end: '22:00', priceFen: 6000 }],
@@ -95,14 +95,13 @@ async function load(database: Database) {
   return { venue: venue!, courts: courts.map((c) => c.id), users: users.map((u) => u.id), today };
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-  });
+/** The server's CPU per request (this process and PostgreSQL) and the load generator's, for one load phase. */
+function cpuLine(before: ReturnType<typeof cpuTimes>, after: ReturnType<typeof cpuTimes>, load: LoadResult): string {
+  return `${cpuPerRequest(before, after, load.total)}, load generator ${(load.cpu / load.total).toFixed(2)} ms`;
 }
 
 async function main() {
-  const { database, drop } = await scratchDatabase(Number(process.env.BENCH_POOL ?? 20));
+  const { database, drop } = await scratchDatabase(process.env.BENCH_POOL ? Number(process.env.BENCH_POOL) : undefined);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sports-bench-'));
   try {
     await database.migrate();
@@ -152,19 +151,19 @@ async function main() {
       return;
     }
     const loadedCpu = cpuTimes();
-    const loaded = await run({ url: base + availabilityPath, connections: 100, duration: DURATION });
+    const loaded = await generateLoad({ url: base + availabilityPath, connections: 100, duration: DURATION });
     const loadedCpuEnd = cpuTimes();
     console.log(
-      `availability at 100 connections: ${loaded.requests.average.toFixed(0)} req/s, latency p50 ${loaded.latency.p50} ms  p99 ${loaded.latency.p99} ms  (budget p99 ≤ 25 ms), non-2xx ${loaded.non2xx}, errors ${loaded.errors}; ${cpuPerRequest(loadedCpu, loadedCpuEnd, loaded.requests.total)}`,
+      `availability at 100 connections: ${loaded.requestsPerSecond.toFixed(0)} req/s, latency p50 ${loaded.p50} ms  p99 ${loaded.p99} ms  (budget p99 ≤ 25 ms), ${(loaded.bytesPerAnswer / 1024).toFixed(1)} kB per answer, non-2xx ${loaded.non2xx}, errors ${loaded.errors}; ${cpuLine(loadedCpu, loadedCpuEnd, loaded)}`,
     );
     // The same, asking as a browser does: every browser sends Accept-Encoding, and the API answers
     // this route gzip-compressed when asked. The line above (autocannon's default, no
     // Accept-Encoding) stays the figure the budget is judged on.
     const browserCpu = cpuTimes();
-    const browserLike = await run({ url: base + availabilityPath, connections: 100, duration: DURATION, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const browserLike = await generateLoad({ url: base + availabilityPath, connections: 100, duration: DURATION, headers: { 'accept-encoding': 'gzip, deflate, br' } });
     const browserCpuEnd = cpuTimes();
     console.log(
-      `  the same with Accept-Encoding: gzip, deflate, br (as a browser asks): ${browserLike.requests.average.toFixed(0)} req/s, latency p50 ${browserLike.latency.p50} ms  p99 ${browserLike.latency.p99} ms, ${(browserLike.throughput.average / browserLike.requests.average / 1024).toFixed(1)} kB per answer, non-2xx ${browserLike.non2xx}, errors ${browserLike.errors}; ${cpuPerRequest(browserCpu, browserCpuEnd, browserLike.requests.total)}`,
+      `  the same with Accept-Encoding: gzip, deflate, br (as a browser asks): ${browserLike.requestsPerSecond.toFixed(0)} req/s, latency p50 ${browserLike.p50} ms  p99 ${browserLike.p99} ms, ${(browserLike.bytesPerAnswer / 1024).toFixed(1)} kB per answer, non-2xx ${browserLike.non2xx}, errors ${browserLike.errors}; ${cpuLine(browserCpu, browserCpuEnd, browserLike)}`,
     );
     }
 
@@ -187,56 +186,31 @@ async function main() {
     await bare.listen({ host: '127.0.0.1', port: 0 });
     const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/insert`;
     const baselineCpu = cpuTimes();
-    const baseline = await run({ url: bareUrl, method: 'POST', connections: 50, duration: DURATION });
-    console.log(`baseline, bare INSERT route: ${baseline.requests.average.toFixed(0)} req/s, p50 ${baseline.latency.p50} ms, non-2xx ${baseline.non2xx}; ${cpuPerRequest(baselineCpu, cpuTimes(), baseline.requests.total)}`);
+    const baseline = await generateLoad({ url: bareUrl, method: 'POST', connections: 50, duration: DURATION });
+    console.log(`baseline, bare INSERT route: ${baseline.requestsPerSecond.toFixed(0)} req/s, p50 ${baseline.p50} ms, non-2xx ${baseline.non2xx}; ${cpuLine(baselineCpu, cpuTimes(), baseline)}`);
     await bare.close();
 
     // 3. Booking: every request a different resident, court and free hour, with its own key.
-    let n = 0;
-    const freeSlots: { court: string; start: Date }[] = [];
-    // Days 8–59: 14 560 free slots, more than a fast run books, so no request lands on a taken slot.
-    for (let d = 8; d <= 59; d++) {
+    const freeSlots: { court: string; start: string }[] = [];
+    // Days 8–99: 25 760 free slots, more than a fast run books, so no request lands on a taken slot
+    // or replays an earlier one.
+    for (let d = 8; d <= 99; d++) {
       const date = addDays(world.today, d);
       for (let h = 8; h < 22; h++) {
-        for (const court of world.courts) freeSlots.push({ court, start: new Date(`${date}T${String(h).padStart(2, '0')}:00:00+08:00`) });
+        for (const court of world.courts) freeSlots.push({ court, start: `${date}T${String(h).padStart(2, '0')}:00:00+08:00` });
       }
     }
-    const statuses = new Map<number, number>();
     const bookingCpu = cpuTimes();
-    const booking = await run({
+    const booking = await generateLoad({
       url: `${base}/api/v1/reservations`,
       connections: 50,
       duration: DURATION,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const i = n++;
-            const slot = freeSlots[i % freeSlots.length]!;
-            return {
-              ...request,
-              headers: {
-                'content-type': 'application/json',
-                authorization: tokens[i % USERS]!,
-                'idempotency-key': `bench-${i}-${process.pid}`,
-              },
-              body: JSON.stringify({
-                resourceId: slot.court,
-                start: slot.start.toISOString(),
-                end: new Date(slot.start.getTime() + 3_600_000).toISOString(),
-              }),
-            };
-          },
-          onResponse: (status) => {
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          },
-        },
-      ],
+      bookings: { tokens, slots: freeSlots, keyPrefix: `bench-${process.pid}` },
     });
     const bookingEnd = cpuTimes();
-    const ratio = booking.requests.average / baseline.requests.average;
+    const ratio = booking.requestsPerSecond / baseline.requestsPerSecond;
     console.log(
-      `booking: ${booking.requests.average.toFixed(0)} req/s, p50 ${booking.latency.p50} ms  p99 ${booking.latency.p99} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${cpuPerRequest(bookingCpu, bookingEnd, booking.requests.total)}`,
+      `booking: ${booking.requestsPerSecond.toFixed(0)} req/s, p50 ${booking.p50} ms  p99 ${booking.p99} ms; statuses ${JSON.stringify(booking.statuses)}; ${cpuLine(bookingCpu, bookingEnd, booking)}`,
     );
     console.log(`booking ÷ baseline = ${(ratio * 100).toFixed(0)} %  (budget ≥ 50 %)`);
 
@@ -248,7 +222,7 @@ async function main() {
     }
 
     // 4. 500 residents at once for one slot.
-    const contested = { court: world.courts[0]!, start: new Date(`${addDays(world.today, 60)}T10:00:00+08:00`) };
+    const contested = { court: world.courts[0]!, start: new Date(`${addDays(world.today, 110)}T10:00:00+08:00`) };
     const race = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
         fetch(`${base}/api/v1/reservations`, {

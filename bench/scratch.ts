@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '@sports/db';
  * A database for one benchmark run: a new PostgreSQL database when BENCH_DATABASE_URL is set
  * (dropped afterwards unless BENCH_KEEP is set), otherwise an in-memory PGlite.
  */
-export async function scratchDatabase(poolSize = 10): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function scratchDatabase(poolSize?: number): Promise<{ database: Database; drop: () => Promise<void> }> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) {
     const database = await openDatabase({});

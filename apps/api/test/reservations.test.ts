@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { AnswerCache, acceptsGzip } from '../src/plugins/app/answer-cache.ts';
 import { runBookingSweep } from '../src/services/booking-sweeps.ts';
@@ -148,6 +148,80 @@ describe('two residents, one court, one hour', () => {
         sport: 'badminton',
       }),
     ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '23P01' }) });
+  });
+});
+
+describe('one statement books: the account, the kept facts and the locks', () => {
+  it('overlapping spans of different lengths at once: what is held never overlaps; the rest are SLOT_TAKEN; nothing fails', async () => {
+    const spans = [
+      ['2026-11-30T20:00:00', '2026-11-30T21:00:00'],
+      ['2026-11-30T20:00:00', '2026-11-30T22:00:00'],
+      ['2026-11-30T21:00:00', '2026-11-30T22:00:00'],
+    ] as const;
+    const racers = await Promise.all(Array.from({ length: 60 }, () => person()));
+    const results = await Promise.all(racers.map((racer, i) => book(racer, ids.lateCourt, spans[i % 3]![0], spans[i % 3]![1])));
+    expect(results.filter((r) => r.status !== 201 && r.status !== 409)).toEqual([]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'SLOT_TAKEN')).toBe(true);
+    const [held] = await t.database.db
+      .select({ n: count() })
+      .from(schema.reservations)
+      .where(
+        and(
+          eq(schema.reservations.resourceId, ids.lateCourt),
+          eq(schema.reservations.status, 'confirmed'),
+          sql`${schema.reservations.during} && tstzrange(${at('2026-11-30T20:00:00')}::timestamptz, ${at('2026-11-30T22:00:00')}::timestamptz)`,
+        ),
+      );
+    const evening = results
+      .filter((r) => r.status === 201)
+      .map((r) => [Date.parse(r.body.start), Date.parse(r.body.end)] as const)
+      .sort((a, b) => a[0] - b[0]);
+    // Either 20–22 alone, or 20–21 and 21–22: the two hours are taken, and taken once.
+    expect(evening.reduce((minutes, [start, end]) => minutes + (end - start) / 60_000, 0)).toBe(120);
+    for (let i = 1; i < evening.length; i++) expect(evening[i]![0]).toBeGreaterThanOrEqual(evening[i - 1]![1]);
+    expect(held!.n).toBe(evening.length);
+  }, 180_000);
+
+  it('facts kept from an earlier booking never decide a later one: a new price and a new slot length apply at once', async () => {
+    const court = `/api/v1/venues/${ids.venue}/resources/${ids.court2}/booking-settings`;
+    const [first, second, third] = [await person(), await person(), await person()];
+    // Saturday: the weekend band. This booking leaves the court's facts kept.
+    const before = await book(first, ids.court2, '2026-11-28T10:00:00', '2026-11-28T11:00:00');
+    expect(before.body).toMatchObject({ status: 'confirmed', priceFen: 6000 });
+    const own = { slotMinutes: 60, minSlots: 1, maxSlots: 2, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 2500, bands: [] };
+    try {
+      await t.http().put(court).set('authorization', people.operator.token).send(own).expect(204);
+      // Allowed by the kept facts too, but the statement sees they changed: checked again, charged anew.
+      const repriced = await book(second, ids.court2, '2026-11-28T11:00:00', '2026-11-28T12:00:00');
+      expect(repriced.status).toBe(201);
+      expect(repriced.body.priceFen).toBe(2500);
+      await t.http().put(court).set('authorization', people.operator.token).send({ ...own, slotMinutes: 30, maxSlots: 4 }).expect(204);
+      // Refused by the kept facts (half an hour was half a slot), so they are read again before any refusal.
+      const half = await book(third, ids.court2, '2026-11-28T14:00:00', '2026-11-28T14:30:00');
+      expect(half.status).toBe(201);
+      expect(half.body.priceFen).toBe(2500);
+    } finally {
+      await t.http().put(court).set('authorization', people.operator.token).send(null as never).set('content-type', 'application/json').expect(204);
+    }
+  });
+
+  it('a disabled or deleted account books nothing, and hears that before anything wrong with its request', async () => {
+    const db = t.database.db;
+    const gone = await person();
+    const disabled = await person();
+    await db.update(schema.users).set({ disabledAt: new Date() }).where(eq(schema.users.id, disabled.id));
+    const [{ n: before }] = (await db.select({ n: count() }).from(schema.reservations)) as [{ n: number }];
+    const valid = await book(disabled, ids.court1, '2026-11-29T15:00:00', '2026-11-29T16:00:00');
+    expect([valid.status, valid.body.code]).toEqual([403, 'ACCOUNT_DISABLED']);
+    const halfSlot = await book(disabled, ids.court1, '2026-11-29T15:00:00', '2026-11-29T15:30:00');
+    expect([halfSlot.status, halfSlot.body.code]).toEqual([403, 'ACCOUNT_DISABLED']);
+    await db.delete(schema.users).where(eq(schema.users.id, gone.id));
+    const deleted = await book(gone, ids.court1, '2026-11-29T15:00:00', '2026-11-29T16:00:00');
+    expect([deleted.status, deleted.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const [{ n: after }] = (await db.select({ n: count() }).from(schema.reservations)) as [{ n: number }];
+    expect(after).toBe(before);
+    // The slot is still there for someone else.
+    expect((await book(await person(), ids.court1, '2026-11-29T15:00:00', '2026-11-29T16:00:00')).status).toBe(201);
   });
 });
 

@@ -141,7 +141,9 @@ export const endOf = () => sql<Date>`upper(${schema.reservations.during})`.mapWi
  * Writers of a court's reservations take turns: a transaction-scoped advisory lock per court (key
  * space 1, taken in a fixed order). The exclusion constraint stays the guard; the lock only stops
  * concurrent inserts into its index from waiting on each other until PostgreSQL aborts one as a
- * deadlock, which under a rush of attempts at one slot cost a second each.
+ * deadlock, which under a rush of attempts at one slot cost a second each. A resident's booking takes
+ * the same lock shared, and locks of its own hours exclusively, in reserve_checked (migration 0011):
+ * staff writes wait for bookings in progress and bookings for them, bookings of other hours do not.
  */
 export async function lockCourts(tx: Queryable, resourceIds: readonly string[]): Promise<void> {
   for (const id of [...new Set(resourceIds)].sort()) {
@@ -149,10 +151,3 @@ export async function lockCourts(tx: Queryable, resourceIds: readonly string[]):
   }
 }
 
-/**
- * A resident's lock and then a court's, in one statement (parameters: the user id, the court id):
- * the resident's booking and registration requests take turns, so two at once cannot both slip under
- * a quota (the same key as school registrations take), and the court's writers take turns as in
- * lockCourts. Always in this order, so no two transactions wait for each other.
- */
-export const LOCK_RESIDENT_THEN_COURT = `select pg_advisory_xact_lock(hashtext('reservations:' || $1::text)), pg_advisory_xact_lock(1, hashtext($2::text))`;

@@ -9,21 +9,21 @@ import {
   checkInWindow,
   checkRequestedSpan,
   addDays,
-  localDate,
+  localTimeToInstant,
   releaseInstant,
   slotPriceFen,
   withinCheckInWindow,
   type BookingSettings,
   type ResidentRules,
+  type Slot,
   type SlotState,
   type StaffRole,
 } from '@sports/domain';
-import type { Actor } from './actor.ts';
+import { ACCOUNT_STATE, loadActor, requireEnabled, type Actor, type Caller } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import {
   effectiveSettings,
   endOf,
-  LOCK_RESIDENT_THEN_COURT,
   rangeText,
   slotsFromRules,
   startOf,
@@ -463,102 +463,141 @@ export interface ReserveResult {
   created: boolean;
 }
 
-/** Everything a booking is checked against before its transaction: one round trip. */
-interface BookingFacts {
-  /** The booking this resident made earlier with the same Idempotency-Key. */
-  earlier: { id: string; requestHash: string | null } | null;
-  /** The court and its venue; null when there is no such court. */
-  place: {
-    resource: AvailabilityResource;
-    venue: AvailabilityVenue & { name: string; address: string; organisationId: string; cityCode: string };
-    /** The city's stored resident rules (over the defaults), if it set any. */
-    cityRules: Partial<ResidentRules> | null;
-    /** The venue's and this court's exceptions from the day before to the day after the start's UTC date. */
-    exceptions: ExceptionRow[];
-  } | null;
-}
-
-const BOOKING_FACTS = `
-  select
-    (select json_build_object('id', x.id, 'requestHash', x.request_hash)
-       from reservations x where x.user_id = $1::uuid and x.idempotency_key = $2::text) as earlier,
-    (select json_build_object(
-              'resource', json_build_object('id', vr.id, 'name', vr.name, 'sport', vr.sport, 'status', vr.status,
-                                            'weeklyHours', vr.weekly_hours, 'bookingSettings', vr.booking_settings),
-              'venue', json_build_object('id', v.id, 'name', v.name, 'address', v.address, 'timeZone', v.time_zone,
-                                         'isPublic', v.is_public, 'organisationId', v.organisation_id, 'cityCode', v.city_code,
-                                         'holidayRule', v.holiday_rule, 'weeklyHours', v.weekly_hours,
-                                         'bookingSettings', v.booking_settings),
-              'cityRules', (select c.rules from city_booking_rules c where c.city_code = v.city_code),
-              'exceptions', (select coalesce(json_agg(json_build_object('date', e.date, 'kind', e.kind, 'ranges', e.ranges,
-                                                                        'reason', e.reason, 'resourceId', e.resource_id)), '[]'::json)
-                               from venue_hours_exceptions e
-                              where e.venue_id = v.id and (e.resource_id is null or e.resource_id = vr.id)
-                                and e.date between $4::date and $5::date))
-       from venue_resources vr join venues v on v.id = vr.venue_id
-      where vr.id = $3::uuid) as place`;
-
-async function bookingFacts(db: Queryable, userId: string, idempotencyKey: string, resourceId: string, start: Date): Promise<BookingFacts> {
-  // The start's local date is within a day of its UTC date in every zone; the zone picks it later.
-  const utcDate = start.toISOString().slice(0, 10);
-  const [row] = await preparedRows<BookingFacts>(db, 'booking_facts', BOOKING_FACTS, [userId, idempotencyKey, resourceId, addDays(utcDate, -1), addDays(utcDate, 1)]);
-  return row!;
-}
-
-/** What the checking insert reports: the resident's standing when it ran, and the booking if it was made. */
-interface BookingOutcome {
-  suspendedUntil: string | null;
-  upcoming: number;
-  minutes: number;
-  created: { id: string; code: string; kind: ReservationRow['kind']; status: ReservationRow['status']; paymentStatus: ReservationRow['paymentStatus']; cancelReason: string | null; createdAt: string; start: string; end: string } | null;
-}
-
 /**
- * The resident's standing — suspension, upcoming bookings in the city, minutes of this sport on this
- * local day — and the booking, inserted only when those allow it (the same rules reserve then
- * checks, in the order a resident is told about them). Parameters: $1 user, $2 city, $3 now, $4 sport,
- * $5 and $6 the local day, $7 max upcoming, $8 minutes requested, $9 max minutes, then the row: $10
- * code, $11 court, $12 venue, $13 range, $14 price, $15 Idempotency-Key, $16 request hash.
+ * The facts a booking is checked against — the court, its venue, the city's resident rules and the
+ * exceptions from the day before to the day after the start's UTC date — as `booking_facts`
+ * (migration 0011) writes them, with their version: what reserve_checked compares with the rows it
+ * reads under the locks.
  */
-const CHECKED_INSERT = `
-  with suspension as (
-         select until from booking_suspensions
-          where user_id = $1::uuid and city_code = $2::text and until > $3::timestamptz
-          order by until desc limit 1),
-       upcoming as (
-         select count(*) as n from reservations
-          where user_id = $1::uuid and kind = 'booking' and status in ('confirmed', 'checked_in')
-            and upper(during) > $3::timestamptz and venue_id in (select id from venues where city_code = $2::text)),
-       minutes as (
-         select coalesce(sum(extract(epoch from upper(during) - lower(during)) / 60), 0) as n from reservations
-          where user_id = $1::uuid and sport = $4::text and status in ('confirmed', 'checked_in')
-            and lower(during) >= $5::timestamptz and lower(during) < $6::timestamptz
-            and venue_id in (select id from venues where city_code = $2::text)),
-       created as (
-         insert into reservations (code, resource_id, venue_id, user_id, during, sport, price_fen, idempotency_key, request_hash, created_by)
-         select $10::text, $11::uuid, $12::uuid, $1::uuid, $13::tstzrange, $4::text, $14::int, $15::text, $16::text, $1::uuid
-          where not exists (select 1 from suspension)
-            and (select n from upcoming) < $7::float8
-            and (select n from minutes) + $8::float8 <= $9::float8
-         returning id, code, kind, status, payment_status as "paymentStatus", cancel_reason as "cancelReason",
-                   created_at as "createdAt", lower(during) as start, upper(during) as "end")
-  select json_build_object('suspendedUntil', (select until from suspension), 'upcoming', (select n from upcoming),
-                           'minutes', (select n from minutes), 'created', (select row_to_json(created) from created)) as outcome`;
+interface BookingFacts {
+  version: string;
+  resource: AvailabilityResource;
+  venue: AvailabilityVenue & { name: string; address: string; organisationId: string; cityCode: string };
+  /** The city's stored resident rules (over the defaults), if it set any. */
+  cityRules: Partial<ResidentRules> | null;
+  exceptions: ExceptionRow[];
+}
 
 /**
- * Books a resource for whole consecutive slots. The court, its venue, their rules and the city's
- * rules are read and checked first, outside any transaction (one round trip). Then one transaction:
- * the resident's advisory lock and the court's (in that order, in one statement), then one statement
- * that reads the resident's standing — suspension, upcoming bookings, hours that day — and inserts
- * only when every rule allows. The standing is read after the resident's lock is held, so two of their
+ * Facts read for earlier bookings, by court and UTC date. A kept copy only saves the read:
+ * reserve_checked refuses to insert when the facts have changed since, and answers with the new ones.
+ */
+const knownFacts = new Map<string, BookingFacts>();
+const KNOWN_FACTS_LIMIT = 10_000;
+
+function rememberFacts(key: string, text: string): BookingFacts {
+  const facts = JSON.parse(text) as BookingFacts;
+  knownFacts.delete(key);
+  if (knownFacts.size >= KNOWN_FACTS_LIMIT) knownFacts.delete(knownFacts.keys().next().value!);
+  knownFacts.set(key, facts);
+  return facts;
+}
+
+/** What reserve_checked answers (see migration 0011). */
+type BookingOutcome =
+  | { earlier: { id: string; requestHash: string | null } }
+  | { stale: true; place: string | null }
+  | {
+      suspendedUntil: string | null;
+      upcoming: number;
+      minutes: number;
+      created: { id: string; code: string; kind: ReservationRow['kind']; status: ReservationRow['status']; paymentStatus: ReservationRow['paymentStatus']; cancelReason: string | null; createdAt: string; start: string; end: string } | null;
+    };
+
+/**
+ * Whether the caller's account is disabled and, only when it is there and enabled, reserve_checked:
+ * the signed-in check and the booking in one round trip. No row: no such account.
+ */
+const RESERVE_CHECKED = `
+  select a.disabled,
+         case when a.disabled then null
+              else reserve_checked($1::uuid, $2::text, $3::text, $4::uuid, $5::date, $6::date, $7::text, $8::uuid, $9::text, $10::text,
+                                   $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::float8, $15::float8, $16::float8,
+                                   $17::text, $18::tstzrange, $19::int) end as outcome
+    from (${ACCOUNT_STATE}) a`;
+
+/** One local day of a court as its booking facts have it: its slots, each slot's price, and the day's bounds. */
+interface BookingDay {
+  slots: Slot[];
+  priceFen: Map<number, number>;
+  start: Date;
+  end: Date;
+}
+
+/** Days worked out from kept facts, kept with them (and dropped with them). */
+const bookingDays = new WeakMap<BookingFacts, Map<string, BookingDay>>();
+
+function bookingDay(facts: BookingFacts, date: string, settings: BookingSettings): BookingDay {
+  let days = bookingDays.get(facts);
+  if (!days) bookingDays.set(facts, (days = new Map()));
+  let day = days.get(date);
+  if (!day) {
+    const { resource, venue } = facts;
+    const exceptions = facts.exceptions.filter((e) => e.date === date);
+    const slots = slotsFromRules(venue, [resource], exceptions, date, 1).get(resource.id)!;
+    day = {
+      slots,
+      priceFen: new Map(slots.map((slot) => [slot.start.getTime(), slotPriceFen(slot, settings, venue.timeZone, chinaHolidayCalendar)])),
+      start: localTimeToInstant(date, '00:00', venue.timeZone),
+      end: localTimeToInstant(addDays(date, 1), '00:00', venue.timeZone),
+    };
+    days.set(date, day);
+  }
+  return day;
+}
+
+/**
+ * The local day a start falls in. The facts were read for the start's UTC date, and in every zone
+ * the local date is that date or one either side: the day whose bounds hold the start is the one
+ * (no time-zone lookup per request).
+ */
+function bookingDayOf(facts: BookingFacts, start: Date, utcDate: string, settings: BookingSettings): BookingDay {
+  for (const date of [utcDate, addDays(utcDate, 1), addDays(utcDate, -1)]) {
+    const day = bookingDay(facts, date, settings);
+    if (start >= day.start && start < day.end) return day;
+  }
+  throw new Error(`no local day of ${facts.venue.timeZone} holds ${start.toISOString()}`);
+}
+
+/** A request checked against the facts (read for the start's UTC date): what the insert needs, or the refusal. */
+function checkBooking(facts: BookingFacts, utcDate: string, start: Date, end: Date, now: Date) {
+  const { resource, venue } = facts;
+  if (!venue.isPublic) throw new DomainError('NOT_FOUND');
+  if (resource.status !== 'active') throw new DomainError('RESOURCE_OUT_OF_SERVICE');
+  const settings = effectiveSettings(venue, resource);
+  const day = bookingDayOf(facts, start, utcDate, settings);
+  const span = checkRequestedSpan(start, end, day.slots, settings, venue.timeZone, now);
+  if (!span.ok) {
+    throw new DomainError(span.reason, { slotMinutes: settings.slotMinutes, minSlots: settings.minSlots, maxSlots: settings.maxSlots });
+  }
+  const rules = withDefaultRules(facts.cityRules);
+  return {
+    rules,
+    priceFen: span.slots.reduce((sum, slot) => sum + day.priceFen.get(slot.start.getTime())!, 0),
+    dayStart: day.start,
+    dayEnd: day.end,
+    requested: (end.getTime() - start.getTime()) / 60_000,
+    maxMinutes: rules.maxHoursPerDayPerSport * 60,
+  };
+}
+
+/**
+ * Books a resource for whole consecutive slots. The request is checked against the court's booking
+ * facts (read once and kept; see knownFacts), then one statement, reserve_checked (migration 0011),
+ * takes the resident's lock and the court's, answers an Idempotency-Key already used, refuses facts
+ * that changed since they were read (the request is then checked again against the new ones), reads
+ * the resident's standing — suspension, upcoming bookings, hours that day — and inserts only when
+ * every rule allows. The standing is read after the resident's lock is held, so two of their
  * requests cannot both slip under a quota; the exclusion constraint on `reservations` is what keeps
  * two residents off the same court at the same time: the checks before it only make the refusal
- * friendlier.
+ * friendlier. The caller's account is read by the same statement, which books nothing unless it is
+ * there and enabled, so a booking whose facts are known costs one round trip; a refusal reads the
+ * account first, so a disabled account hears that rather than what was wrong with its request.
  */
 export async function reserve(
   db: Db,
   secrets: ReservationSecrets,
-  actor: Actor,
+  caller: Caller,
   body: CreateReservationBody,
   idempotencyKey: string,
   now: Date,
@@ -566,84 +605,104 @@ export async function reserve(
   const hash = requestHash(body);
   const start = new Date(body.start);
   const end = new Date(body.end);
-  const facts = await bookingFacts(db, actor.userId, idempotencyKey, body.resourceId, start);
-  if (facts.earlier) return { reservation: await replayed(db, secrets, facts.earlier, hash), created: false };
-  const place = facts.place;
-  if (!place) throw new DomainError('NOT_FOUND');
-  const { resource, venue } = place;
-  if (!venue.isPublic) throw new DomainError('NOT_FOUND');
-  if (resource.status !== 'active') throw new DomainError('RESOURCE_OUT_OF_SERVICE');
-  const settings = effectiveSettings(venue, resource);
-
-  const date = localDate(start, venue.timeZone);
-  const exceptions = place.exceptions.filter((e) => e.date === date);
-  const slots = slotsFromRules(venue, [resource], exceptions, date, 1).get(resource.id)!;
-  const span = checkRequestedSpan(start, end, slots, settings, venue.timeZone, now);
-  if (!span.ok) {
-    throw new DomainError(span.reason, { slotMinutes: settings.slotMinutes, minSlots: settings.minSlots, maxSlots: settings.maxSlots });
-  }
-  const rules = withDefaultRules(place.cityRules);
-  const priceFen = span.slots.reduce((sum, s) => sum + slotPriceFen(s, settings, venue.timeZone, chinaHolidayCalendar), 0);
-  const dayStart = new Date(`${date}T00:00:00${offsetOf(start, venue.timeZone)}`);
-  const dayEnd = new Date(dayStart.getTime() + 86_400_000);
-  const requested = (end.getTime() - start.getTime()) / 60_000;
-  const maxMinutes = rules.maxHoursPerDayPerSport * 60;
-
-  try {
-    const created = await retryOnConflict(() =>
-      db.transaction(async (tx) => {
-        await preparedRows(tx, 'lock_resident_then_court', LOCK_RESIDENT_THEN_COURT, [actor.userId, resource.id]);
-        const values = {
-          code: newReservationCode(),
-          resourceId: resource.id,
-          venueId: venue.id,
-          userId: actor.userId,
-          during: rangeText(start, end),
-          sport: resource.sport,
-          priceFen,
+  // The start's local date is within a day of its UTC date in every zone; the zone picks it later.
+  const utcDate = start.toISOString().slice(0, 10);
+  const [from, to] = [addDays(utcDate, -1), addDays(utcDate, 1)];
+  const factsKey = `${body.resourceId}|${utcDate}`;
+  const readFacts = async () => {
+    const [row] = await preparedRows<{ place: string | null }>(db, 'booking_facts', 'select booking_facts($1::uuid, $2::date, $3::date) as place', [body.resourceId, from, to]);
+    if (row?.place) return rememberFacts(factsKey, row.place);
+    knownFacts.delete(factsKey);
+    return undefined;
+  };
+  let facts = knownFacts.get(factsKey);
+  // Whether the facts were read for this request: a refusal is only ever given on those.
+  let fresh = !facts;
+  if (!facts) facts = await readFacts();
+  // Facts change between the check and the insert only when staff edit the venue meanwhile, and codes
+  // collide almost never; a few tries are plenty.
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    let checked: ReturnType<typeof checkBooking>;
+    try {
+      if (!facts) throw new DomainError('NOT_FOUND');
+      checked = checkBooking(facts, utcDate, start, end, now);
+    } catch (err) {
+      if (!fresh) {
+        facts = await readFacts();
+        fresh = true;
+        continue;
+      }
+      await loadActor(db, caller);
+      // A request booked earlier with this key is answered as it was, even when it would now be refused.
+      const earlier = await replay(db, secrets, caller.userId, idempotencyKey, hash);
+      if (earlier) return { reservation: earlier, created: false };
+      throw err;
+    }
+    const { resource, venue } = facts;
+    const { rules, priceFen, dayStart, dayEnd, requested, maxMinutes } = checked;
+    let outcome: BookingOutcome;
+    try {
+      const [row] = await retryOnConflict(() =>
+        preparedRows<{ disabled: boolean; outcome: BookingOutcome }>(db, 'reserve_checked', RESERVE_CHECKED, [
+          caller.userId,
           idempotencyKey,
-          requestHash: hash,
-          createdBy: actor.userId,
-        };
-        const [{ outcome }] = (await preparedRows<{ outcome: BookingOutcome }>(tx, 'reserve_checked_insert', CHECKED_INSERT, [
-          actor.userId,
+          hash,
+          resource.id,
+          from,
+          to,
+          facts!.version,
+          venue.id,
           venue.cityCode,
-          now.toISOString(),
           resource.sport,
+          now.toISOString(),
           dayStart.toISOString(),
           dayEnd.toISOString(),
           rules.maxUpcoming,
           requested,
           maxMinutes,
-          values.code,
-          values.resourceId,
-          values.venueId,
-          values.during,
-          values.priceFen,
-          values.idempotencyKey,
-          values.requestHash,
-        ])) as [{ outcome: BookingOutcome }];
-        // The same rules as the insert's condition, in the order a resident is told about them.
-        if (outcome.suspendedUntil) {
-          const until = new Date(outcome.suspendedUntil);
-          throw new DomainError('SUSPENDED', { until: formatLocal(until, venue.timeZone), untilIso: until.toISOString() });
-        }
-        if (outcome.upcoming >= rules.maxUpcoming) {
-          throw new DomainError('QUOTA_EXCEEDED', { rule: `最多同时持有 ${rules.maxUpcoming} 个未开始的预约 / at most ${rules.maxUpcoming} upcoming bookings` });
-        }
-        if (outcome.minutes + requested > maxMinutes) {
-          throw new DomainError('QUOTA_EXCEEDED', {
-            rule: `同一运动每天最多 ${rules.maxHoursPerDayPerSport} 小时 / at most ${rules.maxHoursPerDayPerSport} hours a day per sport`,
-          });
-        }
-        if (outcome.created) return outcome.created;
-        // Unreachable while the insert's condition and the checks above agree; should they ever
-        // not, the checks above are the ones that hold.
-        const [row] = await tx.insert(r).values(values).returning({ id: r.id });
-        return row!.id;
-      }),
-    );
-    if (typeof created === 'string') return { reservation: toReservation(await loadReservation(db, created), secrets), created: true };
+          newReservationCode(),
+          rangeText(start, end),
+          priceFen,
+        ]),
+      );
+      requireEnabled(row);
+      outcome = row!.outcome;
+    } catch (err) {
+      // The statement books only for an enabled account, so a taken slot needs no account check.
+      if (sqlState(err) === EXCLUSION_VIOLATION) throw new DomainError('SLOT_TAKEN');
+      if (sqlState(err) === UNIQUE_VIOLATION) {
+        // The same key raced itself past the lock, or a new reservation code met an old one:
+        // answer as the other request did, or try again with a new code.
+        const again = await replay(db, secrets, caller.userId, idempotencyKey, hash);
+        if (again) return { reservation: again, created: false };
+        continue;
+      }
+      throw err;
+    }
+    if ('earlier' in outcome) return { reservation: await replayed(db, secrets, outcome.earlier, hash), created: false };
+    if ('stale' in outcome) {
+      facts = outcome.place ? rememberFacts(factsKey, outcome.place) : undefined;
+      if (!facts) knownFacts.delete(factsKey);
+      fresh = true;
+      continue;
+    }
+    // The same rules as the insert's condition, in the order a resident is told about them.
+    if (outcome.suspendedUntil) {
+      const until = new Date(outcome.suspendedUntil);
+      throw new DomainError('SUSPENDED', { until: formatLocal(until, venue.timeZone), untilIso: until.toISOString() });
+    }
+    if (outcome.upcoming >= rules.maxUpcoming) {
+      throw new DomainError('QUOTA_EXCEEDED', { rule: `最多同时持有 ${rules.maxUpcoming} 个未开始的预约 / at most ${rules.maxUpcoming} upcoming bookings` });
+    }
+    if (outcome.minutes + requested > maxMinutes) {
+      throw new DomainError('QUOTA_EXCEEDED', {
+        rule: `同一运动每天最多 ${rules.maxHoursPerDayPerSport} 小时 / at most ${rules.maxHoursPerDayPerSport} hours a day per sport`,
+      });
+    }
+    const created = outcome.created;
+    // The insert's condition and the checks above are the same rules; should they ever disagree,
+    // nothing was booked and the request fails loudly rather than answering a booking that is not there.
+    if (!created) throw new Error('reserve_checked inserted nothing although every rule allowed the booking');
     const row: ReservationRow = {
       ...created,
       start: new Date(created.start),
@@ -651,7 +710,7 @@ export async function reserve(
       createdAt: new Date(created.createdAt),
       priceFen,
       sport: resource.sport,
-      userId: actor.userId,
+      userId: caller.userId,
       venueId: venue.id,
       venueName: venue.name,
       venueAddress: venue.address,
@@ -664,27 +723,11 @@ export async function reserve(
       resourceSettings: resource.bookingSettings,
     };
     return { reservation: toReservation(row, secrets), created: true };
-  } catch (err) {
-    if (sqlState(err) === EXCLUSION_VIOLATION) throw new DomainError('SLOT_TAKEN');
-    if (sqlState(err) === UNIQUE_VIOLATION) {
-      // The same key raced itself: the other request won; answer as it did.
-      const again = await replay(db, secrets, actor.userId, idempotencyKey, hash);
-      if (again) return { reservation: again, created: false };
-    }
-    throw err;
   }
+  throw new Error('the booking facts kept changing, or its codes kept colliding, while the booking was made');
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 const localFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** '+08:00' for an instant in a zone. (Formatters are remembered per zone: making one costs more than a booking's queries.) */
-function offsetOf(at: Date, timeZone: string): string {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) offsetFormatters.set(timeZone, (formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })));
-  const name = formatter.formatToParts(at).find((p) => p.type === 'timeZoneName')!.value;
-  return name === 'GMT' ? '+00:00' : name.replace('GMT', '');
-}
 
 function formatLocal(at: Date, timeZone: string): string {
   let formatter = localFormatters.get(timeZone);

@@ -130,8 +130,9 @@ export default fp<AnswerCachePluginOptions>(
   async (fastify, opts) => {
     const cache = new AnswerCache(opts.ttlMs);
     fastify.decorate('answerCache', cache);
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) cache.invalidate();
+      done();
     });
   },
   { name: 'answer-cache' },

@@ -103,8 +103,9 @@ function codeForFrameworkError(err: FastifyError): ErrorCode | undefined {
 export default fp(
   async (fastify) => {
     fastify.decorateRequest('locale', 'zh-CN');
-    fastify.addHook('onRequest', async (request) => {
+    fastify.addHook('onRequest', (request, _reply, done) => {
       request.locale = localeOf(request.headers['accept-language']);
+      done();
     });
 
     fastify.setErrorHandler((err: FastifyError | DomainError, request, reply) => {

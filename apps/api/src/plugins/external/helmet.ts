@@ -1,4 +1,4 @@
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import fp from 'fastify-plugin';
 
 export interface HelmetPluginOptions {
@@ -20,7 +20,7 @@ export function tileOrigin(template: string): string | undefined {
  * Security headers. The SPA loads only its own scripts; Vant and Element Plus set inline styles;
  * images come from here and from the map tile host.
  */
-export function helmetOptions(opts: HelmetPluginOptions): FastifyHelmetOptions {
+export function helmetOptions(opts: HelmetPluginOptions): HelmetOptions {
   const tiles = tileOrigin(opts.mapTileUrl);
   return {
     contentSecurityPolicy: {
@@ -40,6 +40,28 @@ export function helmetOptions(opts: HelmetPluginOptions): FastifyHelmetOptions {
   };
 }
 
-export default fp<HelmetPluginOptions>(async (fastify, opts) => fastify.register(helmet, helmetOptions(opts)), {
-  name: 'helmet',
-});
+/**
+ * The headers helmet sets with these options. They depend on nothing in the request (no CSP nonces),
+ * so helmet runs once, here, instead of building its middleware and re-parsing the policy on every
+ * request.
+ */
+export function securityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as never, response as never, () => undefined);
+  return headers;
+}
+
+export default fp<HelmetPluginOptions>(
+  async (fastify, opts) => {
+    const headers = securityHeaders(helmetOptions(opts));
+    fastify.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(headers);
+      done();
+    });
+  },
+  { name: 'helmet' },
+);
