@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
+import { expect, test } from '@playwright/test';
+import { choose, DEMO_PASSWORD, expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
 
 // axe is injected as a script; the server's CSP would refuse it.
 test.use({ bypassCSP: true, viewport: { width: 1366, height: 860 } });
@@ -12,14 +12,6 @@ test.use({ bypassCSP: true, viewport: { width: 1366, height: 860 } });
  */
 const BUREAU_ADMIN = '13900000001';
 const PERIOD = 'from=2026-11-01&to=2026-11-25';
-
-/** Element Plus selects open from the keyboard (their placeholder takes the pointer). */
-async function choose(page: Page, combobox: string, option: string): Promise<void> {
-  const select = page.getByRole('combobox', { name: combobox, exact: true });
-  await select.focus();
-  await page.keyboard.press('Enter');
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 test('the bureau admin reads the KPIs against their targets, drills into 金水区, exports a table and opens the monthly report', async ({ page }) => {
   await page.clock.install({ time: new Date(TEST_CLOCK) });
@@ -153,7 +145,7 @@ test('the audit log shows who changed what, filtered by action, and says when no
   expect((await firstPage).status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1, name: '操作日志' })).toBeVisible();
 
-  await choose(page, '操作类型', '城市预约规则（city.）');
+  await choose(page, '操作类型', '城市预约规则（city.）', { exact: true });
   const filtered = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('action=city.'));
   await page.getByRole('button', { name: '查询' }).click();
   expect((await filtered).status()).toBe(200);

@@ -1,6 +1,6 @@
-import { expect, test, type APIRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequest, type APIRequestContext } from '@playwright/test';
 import type { Asset, Page as ListPage, TicketDetail } from '@sports/contracts';
-import { DEMO_PASSWORD, expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
+import { choose, DEMO_PASSWORD, expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
 
 // axe is injected as a script; the server's CSP would refuse it.
 test.use({ bypassCSP: true });
@@ -54,14 +54,6 @@ async function ticketAs(api: APIRequestContext, id: string): Promise<TicketDetai
 /** `YYYY-MM-DD HH:mm` on the clock of Zhengzhou, as the console shows times. */
 function shanghaiTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** Element Plus selects open from the keyboard (their placeholder takes the pointer). */
-async function choose(page: Page, scope: ReturnType<Page['getByRole']>, combobox: string, option: string | RegExp): Promise<void> {
-  const select = scope.getByRole('combobox', { name: combobox, exact: true });
-  await select.focus();
-  await page.keyboard.press('Enter');
-  await page.getByRole('option', { name: option }).click();
 }
 
 test('a torn net reported by a resident is accepted and dispatched, fixed by the technician on a phone, and rated by the resident', async ({
@@ -177,7 +169,7 @@ test('a torn net reported by a resident is accepted and dispatched, fixed by the
   const dispatch = page.getByRole('dialog', { name: `派单 · ${ticket.code}` });
   await dispatch.getByRole('button', { name: '派单', exact: true }).click();
   await expect(dispatch.getByText('请选择维修人员')).toBeVisible();
-  await choose(page, dispatch, '维修人员', /^维修师傅老张 · 139\*\*\*\*0004/);
+  await choose(page, '维修人员', /^维修师傅老张 · 139\*\*\*\*0004/, { scope: dispatch });
   const dispatched = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tickets/${ticket.id}/moves`));
   await dispatch.getByRole('button', { name: '派单', exact: true }).click();
   expect((await dispatched).status()).toBe(200);
@@ -289,9 +281,9 @@ test('the operator registers a light on a court, takes it out of service until a
   await expect(create.getByText('请填写名称')).toBeVisible();
   expect(created).toEqual([]);
 
-  await choose(page, create, '场馆', REGISTRY_VENUE);
-  await choose(page, create, '所在场地', '羽毛球场2号 · 羽毛球');
-  await choose(page, create, '类型', '照明');
+  await choose(page, '场馆', REGISTRY_VENUE, { scope: create });
+  await choose(page, '所在场地', '羽毛球场2号 · 羽毛球', { scope: create });
+  await choose(page, '类型', '照明', { scope: create });
   await create.getByRole('textbox', { name: '名称' }).fill(name);
   await create.getByRole('textbox', { name: '安装日期' }).fill('2025-03-01');
   await create.getByRole('spinbutton', { name: '使用年限（年）' }).fill('10');
@@ -307,7 +299,7 @@ test('the operator registers a light on a court, takes it out of service until a
   await expect(page.getByText(`已登记，标签编号 ${asset.code}`)).toBeVisible();
 
   // Only this venue's equipment, the new light among it.
-  await choose(page, page.getByRole('search', { name: '筛选设施' }), '场馆', REGISTRY_VENUE);
+  await choose(page, '场馆', REGISTRY_VENUE, { scope: page.getByRole('search', { name: '筛选设施' }) });
   const row = page.locator('.assets-table tbody tr').filter({ hasText: asset.code });
   await expect(row).toContainText(name);
   await expect(row).toContainText(`${REGISTRY_VENUE} · 羽毛球场2号`);

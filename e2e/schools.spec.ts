@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { idNumberCheckChar } from '@sports/domain';
-import { expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
+import { choose, expectAccessible, screenshot, signIn, TEST_CLOCK, watchForPageErrors } from './support.ts';
 
 // axe is injected as a script; the server's CSP would refuse it.
 test.use({ bypassCSP: true });
@@ -22,14 +22,6 @@ const RESIDENT = '13800000160';
 function idNumberFor(sequence: string): string {
   const first17 = `410105${'19900101'}${sequence}`;
   return `${first17}${idNumberCheckChar(first17)}`;
-}
-
-/** Element Plus selects open from the keyboard (their placeholder takes the pointer). */
-async function choose(page: Page, combobox: string, option: string): Promise<void> {
-  const select = page.getByRole('combobox', { name: combobox, exact: true });
-  await select.focus();
-  await page.keyboard.press('Enter');
-  await page.getByRole('option', { name: option, exact: true }).click();
 }
 
 test('a school admin publishes an evening on the sports ground; a resident verifies their name, accepts the pledge, registers, and the gate lets them in', async ({
@@ -56,8 +48,8 @@ test('a school admin publishes an evening on the sports ground; a resident verif
   await expect(page.getByText('请选择学校场地')).toBeVisible();
   await expect(page.getByText('每周至少设置一个场次')).toBeVisible();
 
-  await choose(page, '学校场地', VENUE);
-  await choose(page, '开放区域（操场、球场、馆）', `${AREA} · 田径`);
+  await choose(page, '学校场地', VENUE, { exact: true });
+  await choose(page, '开放区域（操场、球场、馆）', `${AREA} · 田径`, { exact: true });
   await page.getByRole('textbox', { name: '计划名称' }).fill('操场夜间开放（一晚）');
   await page.getByRole('spinbutton', { name: '每场名额' }).fill(String(CAPACITY));
   await page.getByRole('textbox', { name: '开始日期' }).fill(DAY);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'demo12345';
 
@@ -40,6 +40,16 @@ interface AxeViolation {
 
 /** Runs axe-core on the page as it is and fails on serious or critical violations, listing them. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
+  // Colours are judged as they end up, not halfway through a dialog's fade or a tag's zoom: wait for
+  // every transition and animation that ends (spinners go on for ever and are not waited for).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY)))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   await page.addScriptTag({ path: AXE_PATH });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: () => Promise<{ violations: AxeViolation[] }> } }).axe;
@@ -56,6 +66,28 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     console.log(`[axe ${label}] ${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')}  ${n.html}`).join('\n  ')}`);
   }
   expect(blocking, `serious or critical accessibility violations on ${label}`).toEqual([]);
+}
+
+/**
+ * Picks an option of an Element Plus select from the keyboard (their placeholder takes the pointer),
+ * as a keyboard user does: focus, Enter, then the option. A select still loading its options, or one
+ * whose Enter a closing dropdown took, is opened again until the option can be picked.
+ */
+export async function choose(
+  page: Page,
+  combobox: string,
+  option: string | RegExp,
+  { scope, exact = false }: { scope?: Locator; exact?: boolean } = {},
+): Promise<void> {
+  const select = (scope ?? page).getByRole('combobox', { name: combobox, exact: true });
+  const choice = page.getByRole('option', { name: option, exact });
+  await expect(async () => {
+    if (!(await choice.isVisible())) {
+      await select.focus();
+      await page.keyboard.press('Enter');
+    }
+    await choice.click({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /** Collects what the page asks the server for, to prove which bundles a side loads. */
