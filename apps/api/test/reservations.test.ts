@@ -263,6 +263,22 @@ describe('booking a court', () => {
     expect(n!.n).toBe(1);
   });
 
+  it('a retry with the same key after the slot has begun is answered with the booking, not refused', async () => {
+    const k = key();
+    const resident = await person();
+    const first = await book(resident, ids.court3, '2026-11-25T15:00:00', '2026-11-25T16:00:00', k);
+    expect(first.status).toBe(201);
+    // The answer was lost; the app retries once the hour has started, when a new booking would be refused.
+    now = new Date('2026-11-25T15:20:00+08:00');
+    const fresh = await book(await person(), ids.court3, '2026-11-25T15:00:00', '2026-11-25T16:00:00');
+    expect(fresh.body.code).toBe('BOOKING_WINDOW_CLOSED');
+    const retry = await book(resident, ids.court3, '2026-11-25T15:00:00', '2026-11-25T16:00:00', k);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const [n] = await t.database.db.select({ n: count() }).from(schema.reservations).where(eq(schema.reservations.userId, resident.id));
+    expect(n!.n).toBe(1);
+  });
+
   it('a double tap (two requests with one key at once) books once', async () => {
     const k = key();
     const [a, b] = await Promise.all([

@@ -638,7 +638,7 @@ export async function reserve(
       if (earlier) return { reservation: earlier, created: false };
       throw err;
     }
-    const { resource, venue } = facts;
+    const { resource, venue, version } = facts;
     const { rules, priceFen, dayStart, dayEnd, requested, maxMinutes } = checked;
     let outcome: BookingOutcome;
     try {
@@ -650,7 +650,7 @@ export async function reserve(
           resource.id,
           from,
           to,
-          facts!.version,
+          version,
           venue.id,
           venue.cityCode,
           resource.sport,
