@@ -259,3 +259,28 @@ describe('access tokens', () => {
     expect(me.body.code).toBe('ACCOUNT_DISABLED');
   });
 });
+
+describe('my notifications', () => {
+  it('marking one read: my own is 204 (again too); one that is not mine or does not exist is 404, and nothing changes', async () => {
+    const me = await insertUser(t.database.db);
+    const other = await insertUser(t.database.db);
+    const [mine, theirs] = await t.database.db
+      .insert(schema.notifications)
+      .values([
+        { userId: me.id, kind: 'ticket_update', title: '报修进度', body: '已受理' },
+        { userId: other.id, kind: 'ticket_update', title: '报修进度', body: '已受理' },
+      ])
+      .returning({ id: schema.notifications.id });
+    const token = `Bearer ${t.app.jwt.sign({ sub: me.id })}`;
+    const read = (id: string) => t.http().post(`/api/v1/me/notifications/${id}/read`).set('authorization', token);
+    expect((await read(mine!.id)).status).toBe(204);
+    expect((await read(mine!.id)).status).toBe(204);
+    for (const id of [theirs!.id, '6f1d2b0e-0000-4000-8000-000000000000']) {
+      const res = await read(id);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const [row] = await t.database.db.select({ readAt: schema.notifications.readAt }).from(schema.notifications).where(eq(schema.notifications.id, theirs!.id));
+    expect(row!.readAt).toBeNull();
+  });
+});

@@ -38,6 +38,40 @@ describe('OpenAPI', () => {
   });
 });
 
+describe('every input the API takes is bounded', () => {
+  /** Where a request schema lets through a number without both bounds, text or a list without a length. */
+  function unbounded(schema: Record<string, unknown> | undefined, where: string, found: string[]): void {
+    if (!schema || typeof schema !== 'object') return;
+    for (const alternative of [...((schema.anyOf as object[]) ?? []), ...((schema.oneOf as object[]) ?? [])]) unbounded(alternative as Record<string, unknown>, where, found);
+    const fixed = schema.const !== undefined || schema.enum !== undefined;
+    if ((schema.type === 'integer' || schema.type === 'number') && !fixed && (schema.minimum === undefined || schema.maximum === undefined)) found.push(`${where}: a number without both bounds`);
+    if (schema.type === 'string' && !fixed && schema.maxLength === undefined && schema.pattern === undefined && schema.format === undefined) found.push(`${where}: text without a maximum length`);
+    if (schema.type === 'array' && schema.maxItems === undefined) found.push(`${where}: a list without a maximum length`);
+    for (const [key, value] of Object.entries((schema.properties as Record<string, Record<string, unknown>>) ?? {})) unbounded(value, `${where}.${key}`, found);
+    unbounded(schema.items as Record<string, unknown> | undefined, `${where}[]`, found);
+  }
+
+  it('no parameter or body field accepts an unbounded number, text or list (1e309 pages, megabyte names)', async () => {
+    const doc = (await t.http().get('/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>> };
+    const found: string[] = [];
+    let fields = 0;
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const parameter of operation.parameters ?? []) {
+          fields += 1;
+          unbounded(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.in} ${parameter.name}`, found);
+        }
+        for (const [type, content] of Object.entries(operation.requestBody?.content ?? {})) {
+          fields += Object.keys((content.schema.properties as object) ?? {}).length;
+          unbounded(content.schema, `${method.toUpperCase()} ${path} body (${type})`, found);
+        }
+      }
+    }
+    expect(fields).toBeGreaterThan(200);
+    expect(found).toEqual([]);
+  });
+});
+
 describe('errors and headers', () => {
   it('an unknown API route is a problem+json 404 with a request id', async () => {
     const res = await t.http().get('/api/v1/nothing-here').set('x-request-id', 'trace-abc-123');

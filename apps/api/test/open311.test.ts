@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { rawClient } from './support/fuzz-http.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 
 /** Open311 GeoReport v2 conformance: every endpoint in JSON and XML, errors included. */
@@ -143,6 +144,43 @@ describe('GeoReport v2', () => {
     expect(after!.n).toBe(before!.n);
   });
 
+  it('every kind of equipment has its service definition, codes with an underscore too', async () => {
+    const services = (await t.http().get('/open311/v2/services.json')).body as { service_code: string }[];
+    expect(services.map((s) => s.service_code)).toContain('air_walker');
+    for (const { service_code: code } of services) {
+      const res = await t.http().get(`/open311/v2/services/${code}.json`);
+      expect(res.status, code).toBe(200);
+      expect(res.body.service_code).toBe(code);
+    }
+  });
+
+  it('an unknown service_code in the request filter is a 400 in the spec’s error form, not a 500', async () => {
+    for (const format of ['json', 'xml'] as const) {
+      const res = await t.http().get(`/open311/v2/requests.${format}`).query({ service_code: 'rocket' });
+      expect(res.status).toBe(400);
+      if (format === 'json') expect(res.body).toEqual([{ code: 400, description: expect.stringMatching(/service_code/) }]);
+      else expect(xmlOf(res)).toContain('<errors><error><code>400</code><description>');
+    }
+  });
+
+  it('a malformed or too long path is refused in the spec’s error form too, not as problem+json', async () => {
+    const client = await rawClient(t.app);
+    try {
+      for (const path of ['/open311/v2/tokens/%ZZ.json', `/open311/v2/requests/${'A'.repeat(120)}.json`, `/open311/v2/services.${'j'.repeat(120)}`]) {
+        const res = await client.send({ method: 'GET', path, headers: {} });
+        expect(res.status, path).toBeGreaterThanOrEqual(400);
+        expect(res.status, path).toBeLessThan(500);
+        expect(res.headers['content-type'], path).toMatch(/^application\/json/);
+        expect(JSON.parse(res.body.toString()), path).toEqual([{ code: res.status, description: expect.any(String) }]);
+      }
+      const xml = await client.send({ method: 'GET', path: '/open311/v2/tokens/%ZZ.xml', headers: {} });
+      expect(xml.headers['content-type']).toMatch(/^text\/xml/);
+      expect(xml.body.toString()).toContain(`<errors><error><code>${xml.status}</code>`);
+    } finally {
+      client.close();
+    }
+  });
+
   it('lists requests with the spec’s filters and pages; one request; a token; statuses map to open and closed', async () => {
     const posted = await post('json', { api_key: apiKey, service_code: 'fence', 'attribute[fault]': 'hole', lat: '34.7790', long: '113.6610' });
     const id = posted.body[0].service_request_id as string;
@@ -192,6 +230,36 @@ describe('GeoReport v2', () => {
     expect(xmlOf(bad)).toContain('<errors><error><code>400</code>');
     const backwards = await t.http().get(`/open311/v2/requests.json?start_date=2026-11-24T00:00:00Z&end_date=2026-11-01T00:00:00Z`);
     expect(backwards.status).toBe(400);
+  });
+
+  it('status notes carry only what staff wrote for the public, never a transfer’s reason or an internal note', async () => {
+    const posted = await post('json', { api_key: apiKey, service_code: 'fence', 'attribute[fault]': 'hole', lat: '34.7795', long: '113.6605' });
+    expect(posted.status, posted.text).toBe(201);
+    const code = posted.body[0].service_request_id as string;
+    const id = posted.body[0].token as string;
+    const notesOf = async () => {
+      const json = await t.http().get(`/open311/v2/requests/${code}.json`);
+      const xml = xmlOf(await t.http().get(`/open311/v2/requests/${code}.xml`));
+      expect(all(xml, 'status_notes')).toEqual([json.body[0].status_notes]);
+      const listed = (await t.http().get('/open311/v2/requests.json')).body.find((r: { service_request_id: string }) => r.service_request_id === code);
+      expect(listed.status_notes).toBe(json.body[0].status_notes);
+      return json.body[0].status_notes as string;
+    };
+    const staffMove = async (who: { token: string }, body: Record<string, unknown>) => {
+      const res = await t.http().post(`/api/v1/tickets/${id}/moves`).set('authorization', who.token).send(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    const schoolAdmin = await insertUser(t.database.db, [{ role: 'school_admin', organisationId: orgs.schoolX.id }]);
+    const school = { token: `Bearer ${t.app.jwt.sign({ sub: schoolAdmin.id })}` };
+    await staffMove(people.jinshuiBureau, { move: 'transfer', reason: '内部：这条路归甲中学管，别找我们', targetOrganisationId: orgs.schoolX.id });
+    expect(await notesOf()).toBe('');
+    const note = await t.http().post(`/api/v1/tickets/${id}/notes`).set('authorization', school.token).send({ text: '已安排周三上门维修', internal: false });
+    expect(note.status).toBe(201);
+    const secret = await t.http().post(`/api/v1/tickets/${id}/notes`).set('authorization', school.token).send({ text: '预算还没批', internal: true });
+    expect(secret.status).toBe(201);
+    expect(await notesOf()).toBe('已安排周三上门维修');
+    await staffMove(school, { move: 'reject', reason: '经核实设施完好，无需维修' });
+    expect(await notesOf()).toBe('经核实设施完好，无需维修');
   });
 
   it('a revoked key is refused at once; what it posted stays', async () => {

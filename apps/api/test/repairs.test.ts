@@ -291,6 +291,37 @@ describe('the dispatcher’s choices and the owner’s promise', () => {
 });
 
 describe('photos from a report without an account', () => {
+  it('a body that is not a multipart form is 415 problem+json, not a 500, and nothing is stored', async () => {
+    const reported = await t.http().post('/api/v1/tickets').set('authorization', people.alice.token).send({ venueId: ids.venue, category: 'fence', fault: 'hole' });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+    const photos = async () => (await t.database.db.select({ n: count() }).from(schema.ticketPhotos))[0]!.n;
+    const before = await photos();
+    const url = `/api/v1/tickets/${reported.body.id}/photos?kind=report`;
+    for (const res of [
+      await t.http().post(url).set('authorization', people.alice.token).send({ file: 'x' }),
+      await t.http().post(url).set('authorization', people.alice.token).set('content-type', 'text/plain').send('hello'),
+      await t.http().post(url).set('authorization', people.alice.token),
+    ]) {
+      expect(res.status, JSON.stringify(res.body)).toBe(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(await photos()).toBe(before);
+  });
+
+  it('a broken multipart form (a boundary that never comes, a part cut short) is 400 problem+json, not a 500', async () => {
+    const reported = await t.http().post('/api/v1/tickets').set('authorization', people.alice.token).send({ venueId: ids.venue, category: 'fence', fault: 'hole' });
+    const url = `/api/v1/tickets/${reported.body.id}/photos?kind=report`;
+    const photos = async () => (await t.database.db.select({ n: count() }).from(schema.ticketPhotos))[0]!.n;
+    const before = await photos();
+    for (const body of ['--elsewhere\r\n\r\nx', '--b\r\ncontent-disposition: form-data; name="file"; filename="a.png"\r\ncontent-type: image/png\r\n\r\n\x89PNG']) {
+      const res = await t.http().post(url).set('authorization', people.alice.token).set('content-type', 'multipart/form-data; boundary=b').send(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect(await photos()).toBe(before);
+  });
+
   it('the report’s upload token lets its reporter add a JPEG, stored without its GPS EXIF; no token, a wrong one or another ticket’s is refused', async () => {
     const res = await t.http().post('/api/v1/tickets').send({ assetCode: 'RPRGT222', category: 'lighting', fault: 'light_out', phone: '13712345678' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -762,6 +762,18 @@ describe('settings', () => {
     await t.http().put(`/api/v1/venues/${ids.venue}/resources/${ids.court3}/booking-settings`).set('authorization', people.operator.token).send(null as never).set('content-type', 'application/json').expect(204);
   });
 
+  it('a request without any body does not reset a court’s settings: only an explicit null does', async () => {
+    const own = { slotMinutes: 120, minSlots: 1, maxSlots: 1, windowDays: 7, releaseTime: '12:00', cancelHours: 2, defaultPriceFen: 0, bands: [] };
+    const url = `/api/v1/venues/${ids.venue}/resources/${ids.court3}/booking-settings`;
+    await t.http().put(url).set('authorization', people.operator.token).send(own).expect(204);
+    const res = await t.http().put(url).set('authorization', people.operator.token);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const grid = await t.http().get(`/api/v1/venues/${ids.venue}/availability?date=2026-11-26`);
+    expect(grid.body.resources.find((r: { id: string }) => r.id === ids.court3).settings.slotMinutes).toBe(120);
+    await t.http().put(url).set('authorization', people.operator.token).send(null as never).set('content-type', 'application/json').expect(204);
+  });
+
   it('the city bureau sets the resident rules; others may not; the new limit applies at once', async () => {
     const rules = { maxUpcoming: 1, maxHoursPerDayPerSport: 2, noShowGraceMinutes: 15, noShowLimit: 3, noShowWindowDays: 60, suspensionDays: 30 };
     await t.http().put(`/api/v1/cities/${ZHENGZHOU}/booking-rules`).set('authorization', people.operator.token).send(rules).expect(403);
@@ -787,7 +799,8 @@ describe('settings', () => {
     const inbox = await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token);
     const first = inbox.body[0];
     expect(first.readAt).toBeNull();
-    await t.http().post(`/api/v1/me/notifications/${first.id}/read`).set('authorization', people.alice.token).expect(204);
+    // Someone else's message is not found, as one that does not exist is: the same answer, nothing revealed.
+    await t.http().post(`/api/v1/me/notifications/${first.id}/read`).set('authorization', people.alice.token).expect(404);
     expect((await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token)).body[0].readAt).toBeNull();
     await t.http().post(`/api/v1/me/notifications/${first.id}/read`).set('authorization', people.bob.token).expect(204);
     expect((await t.http().get('/api/v1/me/notifications').set('authorization', people.bob.token)).body[0].readAt).not.toBeNull();

@@ -7,6 +7,7 @@ import { schema } from '@sports/db';
 import { haversineMeters } from '@sports/domain';
 import { extendOpenIntervals } from '../src/services/open-intervals.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { rawClient } from './support/fuzz-http.ts';
 import { JINSHUI, ORDOS, ZHENGZHOU, ZHONGYUAN, bearerFor, insertCityFixture, insertUser } from './support/fixtures.ts';
 
 /** Tuesday 2026-09-29, 10:00 in Zhengzhou. National Day (a holiday) is Thursday 2026-10-01. */
@@ -433,6 +434,39 @@ describe('photos', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('UNSUPPORTED_IMAGE');
     expect((await t.database.db.select({ n: count() }).from(schema.venuePhotos))[0]!.n).toBe(before);
+  });
+
+  it('a body that is not a multipart form is 415 problem+json, not a 500, and nothing is stored', async () => {
+    const before = (await t.database.db.select({ n: count() }).from(schema.venuePhotos))[0]!.n;
+    const asJson = await t.http().post(`/api/v1/venues/${ids.park}/photos`).set('authorization', as.cityAdmin!).send({ file: 'x' });
+    const asText = await t.http().post(`/api/v1/venues/${ids.park}/photos`).set('authorization', as.cityAdmin!).set('content-type', 'text/plain').send('hello');
+    const empty = await t.http().post(`/api/v1/venues/${ids.park}/photos`).set('authorization', as.cityAdmin!);
+    for (const res of [asJson, asText, empty]) {
+      expect(res.status, JSON.stringify(res.body)).toBe(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect((await t.database.db.select({ n: count() }).from(schema.venuePhotos))[0]!.n).toBe(before);
+  });
+
+  it('a broken multipart form (a boundary that never comes, a part cut short) is 400 problem+json, not a 500', async () => {
+    const before = (await t.database.db.select({ n: count() }).from(schema.venuePhotos))[0]!.n;
+    for (const body of ['--elsewhere\r\n\r\nx', '--b\r\ncontent-disposition: form-data; name="file"; filename="a.png"\r\ncontent-type: image/png\r\n\r\n\x89PNG']) {
+      const res = await t.http().post(`/api/v1/venues/${ids.park}/photos`).set('authorization', as.cityAdmin!).set('content-type', 'multipart/form-data; boundary=b').send(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    expect((await t.database.db.select({ n: count() }).from(schema.venuePhotos))[0]!.n).toBe(before);
+  });
+
+  it('paths that leave the photo folder or name no file are 404 problem+json, never a 500', async () => {
+    for (const url of ['/media/../package.json', '/media/%2e%2e/package.json', '/media/', '/media/venues/../../x']) {
+      // supertest would resolve the dot segments itself: the path goes out as written.
+      const client = await rawClient(t.app);
+      const res = await client.send({ method: 'GET', path: url, headers: {} }).finally(() => client.close());
+      expect(res.status, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+    }
   });
 
   it('an operator cannot add photos to another organisation’s venue', async () => {

@@ -34,6 +34,14 @@ export const ERRORS = {
   INVALID_HOURS: { status: 400, zh: '开放时间有误：{reason}', en: 'Invalid opening hours: {reason}' },
   UNSUPPORTED_IMAGE: { status: 400, zh: '只支持 JPEG、PNG 或 WebP 图片。', en: 'Only JPEG, PNG or WebP images are accepted.' },
   TOO_MANY_PHOTOS: { status: 422, zh: '每个场馆最多 {max} 张照片。', en: 'A venue can have at most {max} photos.' },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    zh: '图片像素过多（最多 {megapixels} 百万像素），请缩小后再上传。',
+    en: 'The image has too many pixels (at most {megapixels} megapixels). Please scale it down.',
+  },
+  WEAK_PASSWORD: { status: 422, zh: '密码太容易被猜到，请换一个。', en: 'This password is too easy to guess; please choose another.' },
+  BLOCK_STARTS_IN_PAST: { status: 422, zh: '锁定不能从过去的时间开始。', en: 'A block cannot start in the past.' },
+  BLOCK_TOO_LONG: { status: 422, zh: '一次锁定最长 {maxDays} 天。', en: 'A block can last at most {maxDays} days.' },
   RESOURCE_NAME_TAKEN: { status: 409, zh: '该场馆已有同名场地。', en: 'This venue already has a resource with that name.' },
   EXCEPTION_EXISTS: { status: 409, zh: '这一天已有特殊安排，请先删除原安排。', en: 'That date already has an exception; delete it first.' },
   SLOT_TAKEN: { status: 409, zh: '该时段已被预约，请选择其他时段。', en: 'That time has just been booked. Please choose another.' },
@@ -123,6 +131,11 @@ export const ERRORS = {
     zh: '该位置没有负责维修的单位，请从场馆页面报修。',
     en: 'No organisation looks after this place; report it from a venue page.',
   },
+  TRANSFER_TARGET_NOT_OFFERED: {
+    status: 422,
+    zh: '只能转交给为该报修单列出的可转办单位。',
+    en: 'A ticket can be transferred only to one of the organisations offered for it.',
+  },
   REPORTS_THROTTLED: {
     status: 429,
     zh: '报修过于频繁，请 {minutes} 分钟后再试，或登录后报修。',
@@ -133,6 +146,8 @@ export const ERRORS = {
   REGION_NOT_IN_CITY: { status: 422, zh: '所选区县不属于该城市。', en: 'The district is not in that city.' },
   USER_NOT_FOUND: { status: 422, zh: '未找到该手机号对应的用户，请先让对方注册。', en: 'No user has this phone number; ask them to register first.' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大。', en: 'The request is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, zh: '请求的网址或请求头过长。', en: 'The request’s address or headers are too long.' },
+  REQUEST_TIMEOUT: { status: 408, zh: '请求发送超时。', en: 'The request took too long to arrive.' },
   LOGIN_THROTTLED: {
     status: 429,
     zh: '登录失败次数过多，请 {minutes} 分钟后再试。',

@@ -66,7 +66,7 @@ export const SetPledgeBody = Type.Object(
 );
 export type SetPledgeBody = Static<typeof SetPledgeBody>;
 
-export const AcceptPledgeBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const AcceptPledgeBody = Type.Object({ version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }, { additionalProperties: false });
 
 // ——— opening plans ———
 

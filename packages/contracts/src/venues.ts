@@ -46,8 +46,8 @@ export const ResourceStatus = Type.Enum(RESOURCE_STATUSES);
 
 export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
 export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
-/** A local date, YYYY-MM-DD. */
-export const LocalDate = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
+/** A local date, YYYY-MM-DD, that the calendar has (the API checks the format `date`). */
+export const LocalDate = Type.String({ format: 'date', pattern: '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$' });
 /** A local wall-clock time, HH:MM; 24:00 only as the end of a range. */
 export const LocalTime = Type.String({ pattern: '^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$' });
 

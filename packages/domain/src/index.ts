@@ -28,6 +28,7 @@ export type {
   OpeningRules,
   OpenInterval,
 } from './opening-hours.ts';
+export { FORMATS, FIRST_YEAR, LAST_YEAR, isStorableDate, isTimestamp } from './formats.ts';
 export { chinaHolidayCalendar, plainCalendar } from './holiday-calendar.ts';
 export type { DayType, DayInfo, HolidayCalendar } from './holiday-calendar.ts';
 export {
@@ -47,6 +48,9 @@ export {
   checkInWindow,
   withinCheckInWindow,
   suspensionAfterNoShows,
+  MAX_BLOCK_DAYS,
+  BLOCK_START_GRACE_MINUTES,
+  checkBlockSpan,
 } from './booking.ts';
 export type {
   SlotLength,
@@ -57,6 +61,7 @@ export type {
   Slot,
   SlotState,
   BookingRefusal,
+  BlockRefusal,
 } from './booking.ts';
 export {
   SCHOOL_ELIGIBILITIES,
@@ -159,3 +164,5 @@ export {
   kpiFigures,
 } from './kpis.ts';
 export type { KpiKey, KpiFigure, OpeningComplianceInput, OpeningCompliance } from './kpis.ts';
+export { checkPassword, PASSWORD_PROBLEMS } from './password.ts';
+export type { PasswordCheck, PasswordProblem } from './password.ts';

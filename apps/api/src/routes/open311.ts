@@ -54,7 +54,17 @@ class Open311Error extends Error {
 const refuse = (reply: FastifyReply, request: FastifyRequest, status: number, description: string) =>
   answer(reply, formatOf(request), 'errors', [{ code: status, description }], status);
 
+/**
+ * Refuses a request under /open311/ that Fastify turned away before any route was chosen (a URL that
+ * is not well formed, a parameter too long): in the spec's error form, as every other Open311 error.
+ */
+export function refuseOpen311(request: FastifyRequest, reply: FastifyReply, status: number, description: string): FastifyReply {
+  return refuse(reply, request, status, description);
+}
+
 const Id = Type.String({ pattern: '^[0-9A-Za-z-]{1,40}$' });
+/** A service code is a kind of equipment: `walker`, `air_walker`. */
+const ServiceCode = Type.String({ pattern: '^[0-9A-Za-z_-]{1,40}$' });
 const Numeric = Type.String({ pattern: '^-?\\d{1,3}(\\.\\d+)?$' });
 const PageNumber = Type.Integer({ minimum: 1, maximum: 10_000, default: 1 });
 
@@ -115,7 +125,7 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
 
   fastify.get(
     '/services/:code.:format',
-    { schema: { tags, summary: 'Open311 service definition: the fault choices of a kind of equipment', params: Type.Object({ code: Id, format: Format }) } },
+    { schema: { tags, summary: 'Open311 service definition: the fault choices of a kind of equipment', params: Type.Object({ code: ServiceCode, format: Format }) } },
     async (request, reply) => {
       const definition = open311.serviceDefinition(request.params.code);
       if (!definition) throw new Open311Error(404, `service_code ${request.params.code} not found`);
@@ -129,6 +139,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
       schema: {
         tags,
         summary: 'Open311 post a request (form-encoded, with api_key); it enters the repair workflow',
+        // The spec posts HTML forms; a JSON object of the same fields is taken too.
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
         params: Type.Object({ format: Format }),
         body: Type.Object(
           {
@@ -172,7 +184,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
   const RequestsQuery = Type.Object(
     {
       service_request_id: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,20}(,[0-9A-Za-z]{1,20}){0,49}$' })),
-      service_code: Type.Optional(Type.String({ maxLength: 40 })),
+      // Only the codes there are: an unknown one is a 400, not a query the database refuses.
+      service_code: Type.Optional(Type.Enum(ASSET_TYPES)),
       start_date: Type.Optional(Type.String({ format: 'date-time' })),
       end_date: Type.Optional(Type.String({ format: 'date-time' })),
       status: Type.Optional(Type.Enum(['open', 'closed'] as const)),

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Notification } from '@sports/contracts';
 import { schema, type Db, type Queryable } from '@sports/db';
+import { DomainError } from './errors.ts';
 
 /** Text messages. The default writes to the log; a provider's sender implements the same. */
 export interface SmsSender {
@@ -43,10 +44,18 @@ export async function listNotifications(db: Db, userId: string, limit = 50): Pro
   }));
 }
 
+/**
+ * Marks one of the person's notifications read (again: nothing changes). Another person's, or one
+ * that does not exist, is not found: the same answer for both, so it tells nothing about others.
+ */
 export async function markNotificationRead(db: Db, userId: string, id: string): Promise<void> {
   const n = schema.notifications;
-  await db
+  const marked = await db
     .update(n)
     .set({ readAt: new Date() })
-    .where(and(eq(n.id, id), eq(n.userId, userId), isNull(n.readAt)));
+    .where(and(eq(n.id, id), eq(n.userId, userId), isNull(n.readAt)))
+    .returning({ id: n.id });
+  if (marked.length > 0) return;
+  const [mine] = await db.select({ id: n.id }).from(n).where(and(eq(n.id, id), eq(n.userId, userId)));
+  if (!mine) throw new DomainError('NOT_FOUND');
 }

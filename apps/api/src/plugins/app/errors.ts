@@ -1,7 +1,14 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from '@sports/contracts';
+import { isDatabaseUnavailable } from '@sports/db';
+import { refuseOpen311 } from '../../routes/open311.ts';
 import { DomainError } from '../../services/errors.ts';
+
+/** Retry-After of a 503 answered while the database is away: it is back within seconds or not soon. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface FieldMessage {
   field: string;
@@ -26,10 +33,19 @@ interface AjvIssue {
   params: Record<string, unknown>;
 }
 
+/** The checked formats (`@sports/domain` FORMATS) said as the services say them. */
+const FORMAT_MESSAGES: Record<string, { zh: string; en: string } | undefined> = {
+  date: { zh: '不是有效日期', en: 'is not a calendar date' },
+  'date-time': { zh: '不是有效的时间（须含时区，如 2026-12-03T19:00:00+08:00）', en: 'is not a valid time with its offset (e.g. 2026-12-03T19:00:00+08:00)' },
+};
+
 const FIELD_MESSAGES: Record<string, { zh: (p: Record<string, unknown>) => string; en: (p: Record<string, unknown>) => string }> = {
   required: { zh: () => '必填', en: () => 'is required' },
   pattern: { zh: () => '格式不正确', en: () => 'has the wrong format' },
-  format: { zh: (p) => `格式不正确（应为 ${String(p.format)}）`, en: (p) => `must be a valid ${String(p.format)}` },
+  format: {
+    zh: (p) => FORMAT_MESSAGES[String(p.format)]?.zh ?? `格式不正确（应为 ${String(p.format)}）`,
+    en: (p) => FORMAT_MESSAGES[String(p.format)]?.en ?? `must be a valid ${String(p.format)}`,
+  },
   minLength: { zh: (p) => `至少 ${String(p.limit)} 个字符`, en: (p) => `must be at least ${String(p.limit)} characters` },
   maxLength: { zh: (p) => `最多 ${String(p.limit)} 个字符`, en: (p) => `must be at most ${String(p.limit)} characters` },
   minimum: { zh: (p) => `不能小于 ${String(p.limit)}`, en: (p) => `must be at least ${String(p.limit)}` },
@@ -73,6 +89,37 @@ function problem(request: FastifyRequest, code: ErrorCode, detail: string, field
 
 function send(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.status(body.status).type('application/problem+json').send(body);
+}
+
+/**
+ * Errors Fastify meets before a route is chosen (a URL that is not well formed, a constraint that
+ * fails): answered as problem+json like every other refusal. Given as the `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const code = codeForFrameworkError(err) ?? 'VALIDATION_FAILED';
+  request.log.info({ err: { code: err.code, message: err.message } }, 'request refused');
+  // Open311 clients read errors in the spec's own form, whatever went wrong.
+  if (request.url.startsWith('/open311/')) return void refuseOpen311(request, reply, ERRORS[code].status, errorMessage(code, 'en'));
+  void send(reply, problem(request, code, errorMessage(code, localeOf(request.headers['accept-language']))));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a 100 kB query string, headers past
+ * the limit, a request that never finishes arriving): a problem+json like every other refusal,
+ * written to the socket, in Chinese since no header could be read. Given as `clientErrorHandler`.
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
+  const { status } = ERRORS[code];
+  const body = JSON.stringify({ type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail: errorMessage(code, 'zh-CN') });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** Maps Fastify's own 4xx errors to our codes. */
@@ -125,6 +172,12 @@ export default fp(
       if (code) {
         request.log.info({ err: { code: err.code, message: err.message } }, 'request refused');
         return send(reply, problem(request, code, errorMessage(code, locale)));
+      }
+      if (isDatabaseUnavailable(err)) {
+        // The database is away for now (restart, terminated session, no connection in time): try again soon.
+        request.log.warn({ err }, 'database unavailable');
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return send(reply, problem(request, 'UNAVAILABLE', errorMessage('UNAVAILABLE', locale)));
       }
       request.log.error({ err }, 'unhandled error');
       return send(reply, problem(request, 'INTERNAL', errorMessage('INTERNAL', locale)));

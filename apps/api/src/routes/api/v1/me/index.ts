@@ -99,7 +99,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     '/notifications/:id/read',
     {
       onRequest: fastify.authenticate,
-      schema: { tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401) } },
+      schema: { tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401, 404) } },
     },
     async (request, reply) => {
       await markNotificationRead(fastify.db, request.actor.userId, request.params.id);

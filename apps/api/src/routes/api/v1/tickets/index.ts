@@ -28,7 +28,8 @@ import type { Actor } from '../../../../services/actor.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import * as open311 from '../../../../services/open311.ts';
 import * as tickets from '../../../../services/tickets.ts';
-import { bearer, problems } from '../../../responses.ts';
+import { uploadedFile } from '../../../../plugins/app/uploads.ts';
+import { bearer, multipartUpload, problems } from '../../../responses.ts';
 
 /**
  * Repair tickets (一键报修): reporting, duplicates, the workflow, and the staff's and residents'
@@ -127,6 +128,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     '/tickets/:id/photos',
     {
       ...anyone,
+      config: multipartUpload,
       schema: {
         tags,
         security: bearer,
@@ -136,7 +138,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         params: TicketParams,
         querystring: TicketPhotoQuery,
         headers: Type.Object({ 'x-report-token': Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: { 201: TicketPhoto, ...problems(400, 401, 403, 404, 409, 413, 422) },
+        response: { 201: TicketPhoto, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -144,9 +146,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       const token = request.headers['x-report-token'];
       const anonymousReporter = !actor && token !== undefined && tickets.checkUploadToken(secrets.reportKey, request.params.id, token, fastify.now());
       if (!actor && !anonymousReporter) throw new DomainError('UNAUTHENTICATED');
-      const file = await request.file();
-      if (!file) throw new DomainError('UNSUPPORTED_IMAGE');
-      const upload = await file.toBuffer();
+      const upload = await uploadedFile(request);
       const kind = request.query.kind ?? 'report';
       const photo = await tickets.addTicketPhoto(fastify.db, fastify.uploads, actor, request.params.id, kind, upload, anonymousReporter);
       return reply.status(201).send(photo);
@@ -297,7 +297,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         summary: '处理报修 Make a workflow move (accept, dispatch, resolve, …) as dispatcher, technician, reporter or bureau',
         params: TicketParams,
         body: TicketMoveBody,
-        response: { 200: TicketDetail, ...problems(400, 401, 403, 404, 409) },
+        response: { 200: TicketDetail, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request) => {

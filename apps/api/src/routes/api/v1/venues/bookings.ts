@@ -16,6 +16,7 @@ import {
 import { acceptsGzip } from '../../../../plugins/app/answer-cache.ts';
 import { availabilityJson } from '../../../../services/reservations.ts';
 import * as venueBookings from '../../../../services/venue-bookings.ts';
+import { DomainError, fieldProblem } from '../../../../services/errors.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 /** A venue's booking side: public availability; the operator's day grid, blocks, series and settings. */
@@ -74,7 +75,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: '锁定场地 Block courts for maintenance or an event; bookings in the way are cancelled without penalty',
         params: VenueParams,
         body: CreateBlockBody,
-        response: { 201: BlockResult, ...problems(400, 401, 403, 404, 409) },
+        response: { 201: BlockResult, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) =>
@@ -127,6 +128,10 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
+      // An absent body is checked as null by the validator; only a body that says null resets the court.
+      if (request.body === undefined) {
+        throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('(body)', '必填：规则，或 null 表示沿用场馆的规则', 'is required: the settings, or null for the venue’s')]);
+      }
       await venueBookings.setResourceBookingSettings(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body);
       return reply.status(204).send(null);
     },

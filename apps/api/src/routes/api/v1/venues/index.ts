@@ -21,9 +21,9 @@ import {
 } from '@sports/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../../services/actor.ts';
-import { DomainError } from '../../../../services/errors.ts';
 import * as venues from '../../../../services/venues.ts';
-import { bearer, problems } from '../../../responses.ts';
+import { uploadedFile } from '../../../../plugins/app/uploads.ts';
+import { bearer, multipartUpload, problems } from '../../../responses.ts';
 
 /** The venue registry: public reading, scoped staff writing. */
 const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -166,18 +166,17 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     staff.post(
       '/:id/photos',
       {
+        config: multipartUpload,
         schema: {
           ...writes,
           summary: '上传照片 Upload a photo (multipart field `file`; JPEG, PNG or WebP)',
           consumes: ['multipart/form-data'],
           params: VenueParams,
-          response: { 201: Photo, ...problems(400, 401, 403, 404, 413, 422) },
+          response: { 201: Photo, ...problems(400, 401, 403, 404, 413, 415, 422) },
         },
       },
       async (request, reply) => {
-        const file = await request.file();
-        if (!file) throw new DomainError('UNSUPPORTED_IMAGE');
-        const upload = await file.toBuffer();
+        const upload = await uploadedFile(request);
         const photo = await venues.addVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, upload);
         return reply.status(201).send(photo);
       },
