@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { schema } from '@sports/db';
@@ -445,7 +445,6 @@ describe('the workflow', () => {
       [{ move: 'reject' }, ['reason']],
       [{ move: 'reject', reason: ' ' }, ['reason']],
       [{ move: 'transfer', reason: '不归我们管' }, ['targetOrganisationId']],
-      [{ move: 'transfer', reason: '不归我们管', targetOrganisationId: orgs.venueCo.id }, ['targetOrganisationId']],
       [{ move: 'mark_duplicate' }, ['originalId']],
       [{ move: 'mark_duplicate', originalId: '00000000-0000-4000-8000-000000000000' }, ['originalId']],
     ] as const) {
@@ -515,6 +514,30 @@ describe('the workflow', () => {
     expect(JSON.stringify(reporterView.body) + JSON.stringify(publicView.body)).not.toContain('3000');
   });
 
+  it('a transfer’s reason is between staff: the reporter, followers and the public see the move, not the reason; a hold’s reason they see', async () => {
+    const ticket = await atGym(people.neighbour);
+    await t.http().post(`/api/v1/tickets/${ticket.id}/follow`).set('authorization', people.stranger.token).expect(200);
+    await moved(people.operator, ticket.id, { move: 'transfer', reason: '内部：该场地合同归甲中学，别再派给我们', targetOrganisationId: orgs.schoolX.id });
+    await moved(people.schoolAdmin, ticket.id, { move: 'accept' });
+    await moved(people.schoolAdmin, ticket.id, { move: 'dispatch', assigneeId: people.schoolTechnician.id });
+    await moved(people.schoolTechnician, ticket.id, { move: 'start' });
+    await moved(people.schoolTechnician, ticket.id, { move: 'hold', reason: '等待配件到货' });
+    const noteOf = (body: { timeline: { kind: string; note: string }[] }, kind: string) => body.timeline.find((e) => e.kind === kind)?.note;
+    const staffView = await t.http().get(`/api/v1/tickets/${ticket.id}`).set('authorization', people.schoolAdmin.token);
+    expect(noteOf(staffView.body, 'transfer')).toBe('内部：该场地合同归甲中学，别再派给我们');
+    for (const who of [people.neighbour, people.stranger, null]) {
+      const req = t.http().get(`/api/v1/tickets/${ticket.id}`);
+      const view = await (who ? req.set('authorization', who.token) : req);
+      expect(noteOf(view.body, 'transfer')).toBe('');
+      expect(noteOf(view.body, 'hold')).toBe('等待配件到货');
+      expect(JSON.stringify(view.body)).not.toContain('别再派给我们');
+    }
+    const told = await t.database.db.select({ body: schema.notifications.body, data: schema.notifications.data }).from(schema.notifications);
+    const aboutIt = told.filter((n) => (n.data as { ticketId?: string }).ticketId === ticket.id);
+    expect(aboutIt.map((n) => n.body).join(' ')).toContain('等待配件到货');
+    expect(aboutIt.map((n) => n.body).join(' ')).not.toContain('别再派给我们');
+  });
+
   it('of 20 simultaneous accepts of one ticket, exactly one succeeds', async () => {
     const ticket = await atGym();
     const results = await Promise.all(Array.from({ length: 20 }, () => move(people.operator, ticket.id, { move: 'accept' })));
@@ -568,7 +591,8 @@ describe('the workflow', () => {
               landed += 1;
               reached.add(after);
             } else {
-              expect([400, 403, 409]).toContain(res.status);
+              // 422: a transfer to the organisation that already owns the ticket is not among its targets.
+              expect([400, 403, 409, 422]).toContain(res.status);
               expect(after).toBe(before);
             }
           }
@@ -688,5 +712,101 @@ describe('the ticket sweep', () => {
     expect(staffView.body.escalatedAt).toBe(now.toISOString());
     const reporterView = await t.http().get(`/api/v1/tickets/${late.id}`).set('authorization', people.resident.token);
     expect(reporterView.body.timeline.map((e: { kind: string }) => e.kind)).not.toContain('escalate');
+  });
+});
+
+describe('objects of other organisations named in a move', () => {
+  /** Every row of the tables a move may write, as text: equal before and after means nothing was written. */
+  async function snapshot(): Promise<string> {
+    const tables = ['tickets', 'ticket_events', 'ticket_photos', 'ticket_followers', 'notifications', 'audit_log'];
+    const parts: string[] = [];
+    for (const table of tables) {
+      const result = await t.database.db.execute(sql.raw(`select md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h, count(*)::int as n from ${table} x`));
+      const row = (result as unknown as { rows: { h: string; n: number }[] }).rows[0]!;
+      parts.push(`${table}:${row.n}:${row.h}`);
+    }
+    return parts.join(' ');
+  }
+
+  /** An open ticket of Ordos (a map point there goes to its bureau), with a follower and a report photo. */
+  async function ordosTicket() {
+    const ordos = await reported({ lat: 39.6065, lng: 109.7844, category: 'court_surface', fault: 'cracked' }, people.neighbour);
+    expect(ordos.organisationId).toBe(orgs.ordosBureau.id);
+    return ordos;
+  }
+
+  let otherGym: string;
+  beforeAll(async () => {
+    const [venue] = await t.database.db
+      .insert(schema.venues)
+      .values({ cityCode: ZHENGZHOU, districtCode: ZHONGYUAN, lat: 34.75, lng: 113.6, priceLevel: 'free', name: '中原体育馆', kind: 'gym', organisationId: ids.otherOperator })
+      .returning({ id: schema.venues.id });
+    otherGym = venue!.id;
+  });
+
+  it('an operator cannot mark its ticket a duplicate of another city’s or another organisation’s ticket, and nothing is written', async () => {
+    const mine = await atGym(people.resident);
+    await upload(people.resident, mine.id, 'report').expect(201);
+    const ordos = await ordosTicket();
+    const neighbours = await reported({ venueId: otherGym, category: 'court_surface', fault: 'cracked' }, people.stranger);
+    for (const original of [ordos, neighbours]) {
+      const before = await snapshot();
+      const res = await move(people.operator, mine.id, { move: 'mark_duplicate', originalId: original.id });
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
+      expect(await snapshot()).toBe(before);
+    }
+    // A district bureau cannot reach into another district's tickets through one of its own either.
+    const pathTicket = await reported({ venueId: ids.path, category: 'court_surface', fault: 'cracked' });
+    const refused = await move(people.jinshuiBureau, pathTicket.id, { move: 'mark_duplicate', originalId: neighbours.id });
+    expect(refused.status).toBe(403);
+    expect(await stateOf(pathTicket.id)).toBe('submitted');
+    expect(await stateOf(mine.id)).toBe('submitted');
+    const ordosView = await t.http().get(`/api/v1/tickets/${ordos.id}`).set('authorization', people.resident.token);
+    expect(ordosView.body).toMatchObject({ following: false, meTooCount: 0, photos: [] });
+    // The city bureau reaches both Zhengzhou organisations, so it may merge across them.
+    expect((await moved(people.cityBureau, mine.id, { move: 'mark_duplicate', originalId: neighbours.id })).state).toBe('duplicate');
+  });
+
+  it('a duplicate’s original must be open and, when both name equipment, the same equipment', async () => {
+    const mine = await atGym();
+    const closed = await atGym();
+    await t.database.db.update(schema.tickets).set({ state: 'closed', closedAt: now }).where(eq(schema.tickets.id, closed.id));
+    const hoopA = await reported({ assetCode: await newAsset(), category: 'basketball_hoop', fault: 'rim_loose' });
+    const hoopB = await reported({ assetCode: await newAsset(), category: 'basketball_hoop', fault: 'rim_loose' });
+    for (const [id, originalId] of [
+      [mine.id, closed.id],
+      [hoopA.id, hoopB.id],
+    ] as const) {
+      const before = await snapshot();
+      const res = await move(people.operator, id, { move: 'mark_duplicate', originalId });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(fieldsOf(res)).toEqual(['originalId']);
+      expect(await snapshot()).toBe(before);
+    }
+    // A report on the venue may be the duplicate of one on a piece of its equipment.
+    expect((await moved(people.operator, mine.id, { move: 'mark_duplicate', originalId: hoopA.id })).state).toBe('duplicate');
+  });
+
+  it('a transfer goes only to an organisation that transfer-targets offers for the ticket', async () => {
+    const ticket = await atGym();
+    const offered = await t.http().get(`/api/v1/tickets/${ticket.id}/transfer-targets`).set('authorization', people.operator.token);
+    expect(offered.status).toBe(200);
+    const offeredIds = (offered.body as { id: string }[]).map((o) => o.id);
+    expect(offeredIds).not.toContain(orgs.ordosBureau.id);
+    expect(offeredIds).not.toContain(orgs.venueCo.id);
+    for (const targetOrganisationId of [orgs.ordosBureau.id, orgs.venueCo.id, '00000000-0000-4000-8000-000000000000']) {
+      const before = await snapshot();
+      const res = await move(people.operator, ticket.id, { move: 'transfer', reason: '不归我们管', targetOrganisationId });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.code).toBe('TRANSFER_TARGET_NOT_OFFERED');
+      expect(fieldsOf(res)).toEqual(['targetOrganisationId']);
+      expect(await snapshot()).toBe(before);
+    }
+    expect(offeredIds).toContain(orgs.schoolY.id);
+    await moved(people.operator, ticket.id, { move: 'transfer', reason: '场地属学校', targetOrganisationId: orgs.schoolY.id });
+    // From its new owner's point of view the offer is different, and the rule follows it.
+    const again = await t.http().get(`/api/v1/tickets/${ticket.id}/transfer-targets`).set('authorization', people.cityBureau.token);
+    expect((again.body as { id: string }[]).map((o) => o.id)).toContain(orgs.venueCo.id);
   });
 });

@@ -7,6 +7,7 @@ import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { DomainError, fieldProblem } from './errors.ts';
 import { authorize, organisationsReachedBy } from './grants.ts';
+import { PUBLIC_NOTE_KINDS } from './tickets.ts';
 import { mediaUrl } from './venues.ts';
 
 /**
@@ -215,7 +216,8 @@ export async function findRequests(db: Db, filter: RequestFilter, publicBaseUrl:
       ticket: t,
       agency: o.name,
       address: v.address,
-      notes: sql<string | null>`(select e.note from ${schema.ticketEvents} e where e.ticket_id = ${t.id} and not e.internal and e.note <> '' order by e.at desc, e.id desc limit 1)`,
+      // Only what was written for the public (a transfer's reason, say, is not).
+      notes: sql<string | null>`(select e.note from ${schema.ticketEvents} e where e.ticket_id = ${t.id} and not e.internal and e.note <> '' and e.kind in ${PUBLIC_NOTE_KINDS} order by e.at desc, e.id desc limit 1)`,
       photo: sql<string | null>`(select p.key from ${schema.ticketPhotos} p where p.ticket_id = ${t.id} and p.kind = 'report' order by p.created_at, p.id limit 1)`,
     })
     .from(t)

@@ -70,6 +70,17 @@ const DISPATCH_ROLES: readonly StaffRole[] = ['operator', 'school_admin', 'burea
 /** Staff parts in the workflow: they see internal notes and the reporter's masked number. */
 const STAFF_PARTS: readonly TicketActor[] = ['dispatcher', 'technician', 'bureau'];
 
+/**
+ * Timeline entries whose note is written for the reporter and the public (the console says so when
+ * staff write them): a staff note not marked internal, why a report was turned down, why work is on
+ * hold, what the repair did, why it was closed or reopened. Other reasons — a transfer's, above all —
+ * are between the people working the ticket: only staff see them on the timeline, watchers are not
+ * sent them, and Open311's status_notes never shows them.
+ */
+export const PUBLIC_NOTE_KINDS: readonly string[] = ['note', 'reject', 'hold', 'resolve', 'close', 'reopen', 'asset_restored'];
+/** Timeline entries whose note is data the client shows (the stars, a merged duplicate's code), not anyone's words. */
+const DATA_NOTE_KINDS: readonly string[] = ['rating', 'merged'];
+
 /** Anonymous reports allowed per hour, per phone number and per client address (a carrier NAT is shared). */
 export const ANONYMOUS_REPORTS_PER_PHONE_PER_HOUR = 3;
 export const ANONYMOUS_REPORTS_PER_ADDRESS_PER_HOUR = 10;
@@ -214,7 +225,7 @@ export async function getTicket(db: Queryable, actor: Actor | null, id: string, 
       kind: event.kind,
       fromState: event.fromState,
       toState: event.toState,
-      note: event.note,
+      note: staff || PUBLIC_NOTE_KINDS.includes(event.kind) || DATA_NOTE_KINDS.includes(event.kind) ? event.note : '',
       internal: event.internal,
       byStaff: Boolean(byStaff),
     })),
@@ -594,7 +605,7 @@ function fieldError(field: string, zh: string, en: string): DomainError {
 }
 
 /** Checks what the workflow table cannot know: who the assignee is, which ticket is the original, which organisation takes it. */
-async function checkMoveTargets(tx: Queryable, ticket: TicketRow, body: TicketMoveBody): Promise<void> {
+async function checkMoveTargets(tx: Queryable, actor: Actor, ticket: TicketRow, body: TicketMoveBody): Promise<void> {
   if (body.move === 'dispatch') {
     const [technician] = await tx
       .select({ id: schema.roleAssignments.id })
@@ -609,15 +620,24 @@ async function checkMoveTargets(tx: Queryable, ticket: TicketRow, body: TicketMo
     if (!technician) throw fieldError('assigneeId', '须为本单位的维修人员', 'must be a technician of the owning organisation');
   }
   if (body.move === 'mark_duplicate') {
-    const [original] = await tx.select({ id: t.id, state: t.state, organisationId: t.organisationId }).from(t).where(eq(t.id, body.originalId!));
-    if (!original || original.id === ticket.id || ['rejected', 'duplicate'].includes(original.state)) {
-      throw fieldError('originalId', '请选择另一张有效的报修单', 'choose another ticket that is neither rejected nor a duplicate');
+    const [original] = await tx.select().from(t).where(eq(t.id, body.originalId!));
+    if (!original) throw fieldError('originalId', '请选择另一张有效的报修单', 'choose another open ticket');
+    // The original gains the duplicate's photos, reporter and followers: it must be a ticket the caller works on too.
+    const onOriginal = await rolesOn(tx, actor, original);
+    if (!onOriginal.includes('dispatcher') && !onOriginal.includes('bureau')) throw new DomainError('FORBIDDEN');
+    const otherEquipment = original.assetId !== null && ticket.assetId !== null && original.assetId !== ticket.assetId;
+    if (original.id === ticket.id || !OPEN_TICKET_STATES.includes(original.state) || otherEquipment) {
+      throw otherEquipment
+        ? fieldError('originalId', '原报修单是另一件设施的', 'the original is about another piece of equipment')
+        : fieldError('originalId', '请选择另一张有效的报修单', 'choose another open ticket');
     }
   }
   if (body.move === 'transfer') {
-    const target = await findOrganisationPlace(tx, body.targetOrganisationId!);
-    if (!target || target.id === ticket.organisationId) {
-      throw fieldError('targetOrganisationId', '请选择另一个单位', 'choose another organisation');
+    const targets = await transferTargetsOf(tx, ticket);
+    if (!targets.some((target) => target.id === body.targetOrganisationId)) {
+      throw new DomainError('TRANSFER_TARGET_NOT_OFFERED', {}, [
+        fieldProblem('targetOrganisationId', '请从可转办单位中选择', 'choose one of the organisations offered'),
+      ]);
     }
   }
 }
@@ -656,7 +676,7 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
       if (problems.includes('illegal')) throw new DomainError('ILLEGAL_TRANSITION');
       throw new DomainError('FORBIDDEN');
     }
-    await checkMoveTargets(tx, ticket, body);
+    await checkMoveTargets(tx, actor, ticket, body);
     const to = passed.check.to;
     const reason = body.reason?.trim() ?? '';
     const changes: Partial<typeof t.$inferInsert> = { state: to, updatedAt: now };
@@ -707,7 +727,7 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
         },
       });
     }
-    await tellWatchers(tx, ticket, actor.userId, MOVE_TITLES[body.move], reason, { move: body.move, state: to });
+    await tellWatchers(tx, ticket, actor.userId, MOVE_TITLES[body.move], PUBLIC_NOTE_KINDS.includes(body.move) ? reason : '', { move: body.move, state: to });
   });
 }
 
@@ -841,15 +861,23 @@ export async function ticketTechnicians(db: Db, actor: Actor, id: string): Promi
     .sort((x, y) => x.openTickets - y.openTickets || x.name.localeCompare(y.name, 'zh-CN'));
 }
 
-/** Where a ticket may be transferred: the other bureaus and venue owners of its owner's city. */
-export async function ticketTransferTargets(db: Db, actor: Actor, id: string): Promise<TicketTransferTarget[]> {
-  const ticket = await dispatchedBy(db, actor, id);
+/**
+ * Where a ticket may be transferred: the other bureaus and venue owners of its owner's city. The one
+ * rule for both what the console offers and what a transfer accepts.
+ */
+async function transferTargetsOf(db: Queryable, ticket: Pick<TicketRow, 'organisationId'>): Promise<TicketTransferTarget[]> {
   const [owner] = await db.select({ cityCode: o.cityCode }).from(o).where(eq(o.id, ticket.organisationId));
+  if (!owner) return [];
   return db
     .select({ id: o.id, name: o.name, kind: o.kind })
     .from(o)
-    .where(and(eq(o.cityCode, owner!.cityCode), sql`${o.id} <> ${ticket.organisationId}`))
+    .where(and(eq(o.cityCode, owner.cityCode), sql`${o.id} <> ${ticket.organisationId}`))
     .orderBy(asc(o.kind), asc(o.name));
+}
+
+/** The transfer targets of a ticket, for whoever dispatches or oversees it. */
+export async function ticketTransferTargets(db: Db, actor: Actor, id: string): Promise<TicketTransferTarget[]> {
+  return transferTargetsOf(db, await dispatchedBy(db, actor, id));
 }
 
 // ——— an organisation's promise ———
