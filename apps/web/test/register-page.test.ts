@@ -60,6 +60,15 @@ describe('the register page', () => {
     expect(page.find('[role="alert"]').text()).toBe('请检查标出的字段。');
   });
 
+  it('refuses a password too easy to guess before sending, with the reason', async () => {
+    const { page, asked } = await openRegister(() => json(201, session('t', user('新居民'))));
+    await fillAndSubmit(page, { phone: '13700000009', password: '12345678', displayName: '新居民' });
+    expect(errorOf(page, 'password')).toBe('密码太容易被猜到：这是最常见的密码之一');
+    await fillAndSubmit(page, { phone: '13700000009', password: 'x13700000009', displayName: '新居民' });
+    expect(errorOf(page, 'password')).toBe('密码太容易被猜到：包含手机号');
+    expect(asked()).toBe(0);
+  });
+
   it('shows the server’s field errors on the matching fields', async () => {
     const { page } = await openRegister(() =>
       problem(400, 'VALIDATION_FAILED', '提交的内容有误，请检查标出的字段。', {

@@ -240,3 +240,21 @@ export function suspensionAfterNoShows(
 }
 
 
+
+/** The longest time staff can block courts in one go (a year and a day, leap years included). */
+export const MAX_BLOCK_DAYS = 366;
+/** How long ago a block may start: the moments a form takes to send "from now". */
+export const BLOCK_START_GRACE_MINUTES = 5;
+
+export type BlockRefusal = 'BLOCK_STARTS_IN_PAST' | 'BLOCK_TOO_LONG';
+
+/**
+ * Whether staff may block [start, end): not from the past (the bookings then are history, not in the
+ * way), and not for longer than MAX_BLOCK_DAYS (a block cancels every booking it covers). The caller
+ * has checked that end is after start.
+ */
+export function checkBlockSpan(start: Date, end: Date, now: Date): BlockRefusal | null {
+  if (start.getTime() < now.getTime() - BLOCK_START_GRACE_MINUTES * 60_000) return 'BLOCK_STARTS_IN_PAST';
+  if (end.getTime() - start.getTime() > MAX_BLOCK_DAYS * 86_400_000) return 'BLOCK_TOO_LONG';
+  return null;
+}

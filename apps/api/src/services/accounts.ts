@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { LoginBody, Me, RegisterBody } from '@sports/contracts';
 import { schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
-import { maskPhone } from '@sports/domain';
-import { DomainError } from './errors.ts';
+import { checkPassword, maskPhone, PASSWORD_PROBLEMS } from '@sports/domain';
+import { DomainError, fieldProblem } from './errors.ts';
 import { loadGrants } from './grants.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
@@ -17,14 +17,29 @@ export interface AccountSettings {
 /** What a successful sign-in yields; the route turns `userId` into an access token. */
 export interface SignedIn {
   userId: string;
+  /** The refresh-token family of this sign-in: access tokens carry it, so signing out ends them too. */
+  sessionId: string;
   refreshToken: string;
   refreshExpiresAt: Date;
   me: Me;
 }
 
+/** Advisory-lock classes (the first key) of the sign-in brakes. */
+const LOCK_LOGIN_PHONE = 1_001;
+const LOCK_LOGIN_IP = 1_002;
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** Refuses a new password that is too easy to guess (the rule: packages/domain/src/password.ts). */
+export function refuseWeakPassword(password: string, phone: string): void {
+  const check = checkPassword(password, { phone });
+  if (check.ok) return;
+  const why = PASSWORD_PROBLEMS[check.problem!];
+  throw new DomainError('WEAK_PASSWORD', {}, [fieldProblem('password', `密码太容易被猜到：${why.zh}`, `too easy to guess: ${why.en}`)]);
+}
+
 export async function register(db: Db, settings: AccountSettings, body: RegisterBody): Promise<SignedIn> {
+  refuseWeakPassword(body.password, body.phone);
   const passwordHash = await hashPassword(body.password);
   try {
     return await db.transaction(async (tx) => {
@@ -42,27 +57,17 @@ export async function register(db: Db, settings: AccountSettings, body: Register
 
 export async function login(db: Db, settings: AccountSettings, body: LoginBody, ip: string): Promise<SignedIn> {
   const windowStart = new Date(Date.now() - settings.failureWindowMinutes * 60_000);
-  await refuseWhenThrottled(db, settings, body.phone, ip, windowStart);
+  // Counted as a failure before the password is checked, under the phone's and the address's locks:
+  // of any number of simultaneous guesses, only as many as the limit allows are ever checked.
+  await chargeAttempt(db, settings, body.phone, ip, windowStart);
 
   const [user] = await db
     .select({ id: schema.users.id, passwordHash: schema.users.passwordHash, disabledAt: schema.users.disabledAt })
     .from(schema.users)
     .where(eq(schema.users.phone, body.phone));
   const ok = await verifyPassword(user?.passwordHash, body.password);
-  if (!ok || !user) {
-    await db.transaction(async (tx) => {
-      await tx
-        .delete(schema.loginFailures)
-        .where(
-          and(
-            or(eq(schema.loginFailures.phone, body.phone), eq(schema.loginFailures.ip, ip)),
-            lt(schema.loginFailures.failedAt, windowStart),
-          ),
-        );
-      await tx.insert(schema.loginFailures).values({ phone: body.phone, ip });
-    });
-    throw new DomainError('INVALID_CREDENTIALS');
-  }
+  // A wrong password leaves the attempt counted.
+  if (!ok || !user) throw new DomainError('INVALID_CREDENTIALS');
   if (user.disabledAt) throw new DomainError('ACCOUNT_DISABLED');
   return db.transaction(async (tx) => {
     await tx.delete(schema.loginFailures).where(eq(schema.loginFailures.phone, body.phone));
@@ -72,32 +77,36 @@ export async function login(db: Db, settings: AccountSettings, body: LoginBody, 
 
 /**
  * Failed sign-ins are limited per phone (tight: protects one account) and per address (loose: many
- * residents share one carrier NAT). Successful sign-ins never count.
+ * residents share one carrier NAT). Each attempt is counted before its password is checked, in one
+ * transaction that holds advisory locks on the phone and the address, so the count and the insert
+ * cannot interleave with another attempt's; a successful sign-in then clears the phone's count, so
+ * successful sign-ins never count.
  */
-async function refuseWhenThrottled(
-  db: Db,
-  settings: AccountSettings,
-  phone: string,
-  ip: string,
-  windowStart: Date,
-): Promise<void> {
+async function chargeAttempt(db: Db, settings: AccountSettings, phone: string, ip: string, windowStart: Date): Promise<void> {
   const f = schema.loginFailures;
-  const [counts] = await db
-    .select({
-      byPhone: sql<number>`count(*) filter (where ${f.phone} = ${phone})`.mapWith(Number),
-      byIp: sql<number>`count(*) filter (where ${f.ip} = ${ip})`.mapWith(Number),
-      oldestByPhone: sql<string | null>`min(${f.failedAt}) filter (where ${f.phone} = ${phone})`,
-      oldestByIp: sql<string | null>`min(${f.failedAt}) filter (where ${f.ip} = ${ip})`,
-    })
-    .from(f)
-    .where(and(gt(f.failedAt, windowStart), or(eq(f.phone, phone), eq(f.ip, ip))));
-  if (!counts) return;
-  const limitedSince =
-    counts.byPhone >= settings.maxFailuresPerPhone
-      ? counts.oldestByPhone
-      : counts.byIp >= settings.maxFailuresPerIp
-        ? counts.oldestByIp
-        : null;
+  const limitedSince = await db.transaction(async (tx) => {
+    // Always in the same order (phone, then address), so two attempts never wait for each other in a cycle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_LOGIN_PHONE}, hashtext(${phone})), pg_advisory_xact_lock(${LOCK_LOGIN_IP}, hashtext(${ip}))`);
+    const [counts] = await tx
+      .select({
+        byPhone: sql<number>`count(*) filter (where ${f.phone} = ${phone})`.mapWith(Number),
+        byIp: sql<number>`count(*) filter (where ${f.ip} = ${ip})`.mapWith(Number),
+        oldestByPhone: sql<string | null>`min(${f.failedAt}) filter (where ${f.phone} = ${phone})`,
+        oldestByIp: sql<string | null>`min(${f.failedAt}) filter (where ${f.ip} = ${ip})`,
+      })
+      .from(f)
+      .where(and(gt(f.failedAt, windowStart), or(eq(f.phone, phone), eq(f.ip, ip))));
+    const since =
+      counts && counts.byPhone >= settings.maxFailuresPerPhone
+        ? counts.oldestByPhone
+        : counts && counts.byIp >= settings.maxFailuresPerIp
+          ? counts.oldestByIp
+          : null;
+    if (since !== null) return since;
+    await tx.delete(f).where(and(or(eq(f.phone, phone), eq(f.ip, ip)), lt(f.failedAt, windowStart)));
+    await tx.insert(f).values({ phone, ip });
+    return null;
+  });
   if (limitedSince === null) return;
   const freeAt = new Date(limitedSince).getTime() + settings.failureWindowMinutes * 60_000;
   const minutes = Math.max(1, Math.ceil((freeAt - Date.now()) / 60_000));
@@ -106,8 +115,9 @@ async function refuseWhenThrottled(
 
 /** A new refresh-token family: one per sign-in, so signing out one device leaves the others. */
 async function startFamily(tx: Queryable, settings: AccountSettings, userId: string): Promise<SignedIn> {
-  const { token, expiresAt } = await issueRefreshToken(tx, settings, userId, randomUUID());
-  return { userId, refreshToken: token, refreshExpiresAt: expiresAt, me: await getMe(tx, userId) };
+  const sessionId = randomUUID();
+  const { token, expiresAt } = await issueRefreshToken(tx, settings, userId, sessionId);
+  return { userId, sessionId, refreshToken: token, refreshExpiresAt: expiresAt, me: await getMe(tx, userId) };
 }
 
 async function issueRefreshToken(tx: Queryable, settings: AccountSettings, userId: string, familyId: string) {
@@ -151,6 +161,7 @@ export async function refresh(db: Db, settings: AccountSettings, presented: stri
     const next = await issueRefreshToken(tx, settings, current.userId, current.familyId);
     return {
       userId: current.userId,
+      sessionId: current.familyId,
       refreshToken: next.token,
       refreshExpiresAt: next.expiresAt,
       me: await getMe(tx, current.userId),

@@ -19,7 +19,7 @@ import {
   type SlotState,
   type StaffRole,
 } from '@sports/domain';
-import { ACCOUNT_STATE, loadActor, requireEnabled, type Actor, type Caller } from './actor.ts';
+import { accountState, loadActor, requireEnabled, type Actor, type Caller } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import {
   effectiveSettings,
@@ -505,16 +505,17 @@ type BookingOutcome =
     };
 
 /**
- * Whether the caller's account is disabled and, only when it is there and enabled, reserve_checked:
- * the signed-in check and the booking in one round trip. No row: no such account.
+ * Whether the caller's account is disabled, whether their sign-in is still live (not signed out) and,
+ * only when both allow it, reserve_checked: the signed-in check and the booking in one round trip.
+ * No row: no such account.
  */
 const RESERVE_CHECKED = `
-  select a.disabled,
-         case when a.disabled then null
+  select a.disabled, a."signedIn",
+         case when a.disabled or not a."signedIn" then null
               else reserve_checked($1::uuid, $2::text, $3::text, $4::uuid, $5::date, $6::date, $7::text, $8::uuid, $9::text, $10::text,
                                    $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::float8, $15::float8, $16::float8,
                                    $17::text, $18::tstzrange, $19::int) end as outcome
-    from (${ACCOUNT_STATE}) a`;
+    from (${accountState('$1', '$20')}) a`;
 
 /** One local day of a court as its booking facts have it: its slots, each slot's price, and the day's bounds. */
 interface BookingDay {
@@ -643,7 +644,7 @@ export async function reserve(
     let outcome: BookingOutcome;
     try {
       const [row] = await retryOnConflict(() =>
-        preparedRows<{ disabled: boolean; outcome: BookingOutcome }>(db, 'reserve_checked', RESERVE_CHECKED, [
+        preparedRows<{ disabled: boolean; signedIn: boolean; outcome: BookingOutcome }>(db, 'reserve_checked', RESERVE_CHECKED, [
           caller.userId,
           idempotencyKey,
           hash,
@@ -663,6 +664,7 @@ export async function reserve(
           newReservationCode(),
           rangeText(start, end),
           priceFen,
+          caller.sessionId,
         ]),
       );
       requireEnabled(row);

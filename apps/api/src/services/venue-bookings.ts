@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { BookingSettings, CreateBlockBody, CreateSeriesBody, DayBooking, DayGrid, ResidentRules, SeriesResult } from '@sports/contracts';
 import { EXCLUSION_VIOLATION, retryOnConflict, schema, sqlState, type Db, type Queryable } from '@sports/db';
-import { addDays, localTimeToInstant, maskPhone, weekdayOf } from '@sports/domain';
+import { MAX_BLOCK_DAYS, addDays, checkBlockSpan, localTimeToInstant, maskPhone, weekdayOf } from '@sports/domain';
 import type { Actor } from './actor.ts';
 import { recordAudit } from './audit.ts';
 import { endOf, lockCourts, rangeText, residentRules, resourceSlots, startOf } from './booking-rules.ts';
@@ -114,6 +114,9 @@ export async function blockTime(db: Db, actor: Actor, venueId: string, body: Cre
 function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBody, start: Date, end: Date, now: Date) {
   return retryOnConflict(() => db.transaction(async (tx) => {
     const venue = await managedVenue(tx, actor, venueId);
+    // Not from the past and not for ever: a block cancels every booking it covers.
+    const refusal = checkBlockSpan(start, end, now);
+    if (refusal) throw new DomainError(refusal, { maxDays: MAX_BLOCK_DAYS });
     const resources = await tx
       .select({ id: schema.venueResources.id, sport: schema.venueResources.sport })
       .from(schema.venueResources)

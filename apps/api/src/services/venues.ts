@@ -559,6 +559,8 @@ export async function addVenuePhoto(
   await store.put(thumbKey, image.thumb);
   try {
     return await db.transaction(async (tx) => {
+      // Counted under the venue's row lock, so simultaneous uploads cannot pass the limit together.
+      await tx.select({ id: schema.venues.id }).from(schema.venues).where(eq(schema.venues.id, venueId)).for('update');
       const [photos] = await tx.select({ n: count() }).from(schema.venuePhotos).where(eq(schema.venuePhotos.venueId, venueId));
       if ((photos?.n ?? 0) >= MAX_PHOTOS_PER_VENUE) throw new DomainError('TOO_MANY_PHOTOS', { max: MAX_PHOTOS_PER_VENUE });
       const [last] = await tx

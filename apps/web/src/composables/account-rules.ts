@@ -1,4 +1,4 @@
-import { isMainlandMobile } from '@sports/domain';
+import { checkPassword, isMainlandMobile } from '@sports/domain';
 
 /**
  * The API's rules for phone, password and display name (packages/contracts/src/auth.ts), checked before
@@ -13,9 +13,12 @@ export function signInPasswordProblem(password: string): string | null {
   return password === '' ? 'validation.passwordRequired' : null;
 }
 
-export function newPasswordProblem(password: string): string | null {
+/** The length, then the API's rule against passwords too easy to guess (packages/domain/src/password.ts). */
+export function newPasswordProblem(password: string, phone = ''): string | null {
   if (password === '') return 'validation.passwordRequired';
-  return password.length < 8 || password.length > 128 ? 'validation.passwordLength' : null;
+  if (password.length < 8 || password.length > 128) return 'validation.passwordLength';
+  const check = checkPassword(password, { phone: phone.trim() });
+  return check.ok ? null : `validation.passwordWeak.${check.problem!}`;
 }
 
 export function displayNameProblem(displayName: string): string | null {

@@ -103,6 +103,12 @@ const en: MessageSchema = {
     phoneInvalid: 'Enter an 11-digit mainland China mobile number',
     passwordRequired: 'Enter your password',
     passwordLength: 'The password must be 8–128 characters',
+    passwordWeak: {
+      common: 'Too easy to guess: one of the most common passwords',
+      repeated: 'Too easy to guess: one or two characters repeated',
+      sequence: 'Too easy to guess: a run of digits, letters or keys',
+      contains_phone: 'Too easy to guess: it contains your phone number',
+    },
     displayNameRequired: 'Enter a display name',
     displayNameLength: 'The display name can be at most 40 characters',
     nameLength: 'The name must be 2–60 characters',

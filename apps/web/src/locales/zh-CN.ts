@@ -102,6 +102,12 @@ const zhCN = {
     phoneInvalid: '请输入 11 位中国大陆手机号',
     passwordRequired: '请输入密码',
     passwordLength: '密码需为 8–128 个字符',
+    passwordWeak: {
+      common: '密码太容易被猜到：这是最常见的密码之一',
+      repeated: '密码太容易被猜到：只由一两个字符反复组成',
+      sequence: '密码太容易被猜到：是连续的数字、字母或键盘序列',
+      contains_phone: '密码太容易被猜到：包含手机号',
+    },
     displayNameRequired: '请输入昵称',
     displayNameLength: '昵称最多 40 个字符',
     nameLength: '名称需为 2–60 个字符',

@@ -7,13 +7,16 @@ import type { SignedIn } from '../../services/accounts.ts';
 import { DomainError } from '../../services/errors.ts';
 
 export const REFRESH_COOKIE = 'sp_refresh';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The refresh cookie goes only to the auth routes. */
 const REFRESH_COOKIE_PATH = '/api/v1/auth';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string };
-    user: { sub: string };
+    /** `sid`: the sign-in (refresh-token family); signing out ends every access token of it at once. */
+    payload: { sub: string; sid?: string };
+    user: { sub: string; sid?: string };
   }
 }
 
@@ -32,6 +35,10 @@ declare module 'fastify' {
     issueSession(reply: FastifyReply, signedIn: SignedIn): Promise<Session>;
     /** Removes the refresh cookie from the browser. */
     clearSession(reply: FastifyReply): void;
+  }
+  interface FastifyContextConfig {
+    /** The answer is for one person only (tokens, a secret feed): never stored by any cache. */
+    private?: boolean;
   }
   interface FastifyRequest {
     /** Set by authenticate; null on public routes for someone not signed in. */
@@ -53,18 +60,37 @@ export default fp<AuthPluginOptions>(
     fastify.decorateRequest('actor', null as unknown as Actor);
     fastify.decorateRequest('caller', null as unknown as Caller);
 
+    // No cache — a browser's, a proxy's or a CDN's — keeps an answer meant for one person: whatever
+    // answers a request that carries a token or the refresh cookie, and the routes marked private.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (
+        request.headers.authorization !== undefined ||
+        request.routeOptions.config?.private === true ||
+        request.headers.cookie?.includes(`${REFRESH_COOKIE}=`)
+      ) {
+        const current = reply.getHeader('cache-control');
+        if (typeof current !== 'string' || !current.includes('no-store')) reply.header('cache-control', 'no-store');
+      }
+      done(null, payload);
+    });
+
     fastify.decorate('verifyToken', async (request: FastifyRequest) => {
       const header = request.headers.authorization;
       if (!header?.startsWith('Bearer ')) throw new DomainError('UNAUTHENTICATED');
       // The verifier itself, synchronously: request.jwtVerify() wraps it in callbacks and a promise
       // and looks for the token again, which on a booking cost as much as the signature check.
-      let payload: { sub: string };
+      let payload: { sub: string; sid?: string };
       try {
-        payload = fastify.jwt.verify<{ sub: string }>(header.slice('Bearer '.length));
+        payload = fastify.jwt.verify<{ sub: string; sid?: string }>(header.slice('Bearer '.length));
       } catch (err) {
         throw new DomainError((err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHENTICATED');
       }
-      request.caller = { userId: payload.sub, requestId: request.id };
+      // The account and the sign-in are checked where the account is read (loadActor, or the booking's
+      // own statement), in the same round trip. A token without a session id was not issued by this
+      // version (they all carry one, and a signed token cannot be changed): it lives out its minutes.
+      const sessionId = payload.sid ?? null;
+      if (sessionId !== null && !UUID.test(sessionId)) throw new DomainError('UNAUTHENTICATED');
+      request.caller = { userId: payload.sub, sessionId, requestId: request.id };
     });
 
     fastify.decorate('authenticate', async (request: FastifyRequest) => {
@@ -84,7 +110,7 @@ export default fp<AuthPluginOptions>(
         secure: opts.cookieSecure,
         expires: signedIn.refreshExpiresAt,
       });
-      const accessToken = await reply.jwtSign({ sub: signedIn.userId });
+      const accessToken = await reply.jwtSign({ sub: signedIn.userId, sid: signedIn.sessionId });
       return { accessToken, expiresIn: opts.accessTokenTtlSeconds, user: signedIn.me };
     });
 

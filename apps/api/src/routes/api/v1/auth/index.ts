@@ -14,11 +14,12 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
   fastify.post(
     '/register',
     {
+      config: { private: true },
       schema: {
         tags: ['auth'],
         summary: '注册 Register with a mainland mobile number',
         body: RegisterBody,
-        response: { 201: Session, ...problems(400, 409, 429) },
+        response: { 201: Session, ...problems(400, 409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -30,6 +31,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
   fastify.post(
     '/login',
     {
+      config: { private: true },
       schema: {
         tags: ['auth'],
         summary: '登录 Sign in',
@@ -46,6 +48,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
   fastify.post(
     '/refresh',
     {
+      config: { private: true },
       schema: {
         tags: ['auth'],
         summary: '换取新令牌 Exchange the refresh cookie for a new access token',
@@ -65,6 +68,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
   fastify.post(
     '/logout',
     {
+      config: { private: true },
       schema: {
         tags: ['auth'],
         summary: '退出登录 Sign out this device',

@@ -11,6 +11,8 @@ const calendarRoutes: FastifyPluginAsyncTypebox<{ secrets: ReservationSecrets }>
   fastify.get(
     '/:token.ics',
     {
+      // The URL's secret is the key: the feed is never kept by a cache, not even the subscriber's.
+      config: { private: true },
       schema: {
         tags: ['bookings'],
         summary: '日历订阅 Private iCalendar feed of my upcoming bookings',
@@ -30,7 +32,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox<{ secrets: ReservationSecrets }>
         now,
       );
       const body = calendar(page.items.map((r) => reservationEvent(r, request.hostname, now)), '我的场馆预约');
-      return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
+      return reply.type('text/calendar; charset=utf-8').send(body);
     },
   );
 };
