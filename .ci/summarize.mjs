@@ -12,7 +12,7 @@ const read = (name) => {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 };
 
-for (const name of ['vitest-pglite.json', 'vitest-postgres.json']) {
+for (const name of ['vitest-pglite.json', 'vitest-postgres.json', 'vitest-ops.json']) {
   const report = read(name);
   if (!report) continue;
   passed += report.numPassedTests;

@@ -3,10 +3,12 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '@sports/db';
 import type { Config } from './config.ts';
+import { serializeLoggedError, serializeRequest } from './log-redaction.ts';
 import authPlugin from './plugins/app/auth.ts';
 import dbPlugin from './plugins/app/db.ts';
 import clockPlugin from './plugins/app/clock.ts';
-import errorsPlugin from './plugins/app/errors.ts';
+import errorsPlugin, { clientErrors, frameworkErrors } from './plugins/app/errors.ts';
+import inputPlugin from './plugins/app/input.ts';
 import sweepsPlugin from './plugins/app/sweeps.ts';
 import schoolRoutes from './routes/api/v1/schools/index.ts';
 import { identityKeys, localIdentityKey } from './services/identity.ts';
@@ -49,24 +51,19 @@ export function serverOptions(config: Config, logStream?: AppOptions['logStream'
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      // URLs without their secrets (calendar key, phones), errors without their query parameters.
+      serializers: { req: serializeRequest, err: serializeLoggedError },
       ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: (_address, hop) => hop < config.TRUST_PROXY_HOPS,
     requestIdHeader: false,
+    frameworkErrors,
+    clientErrorHandler: clientErrors,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Reuse a caller's X-Request-Id when it is sane, so one id follows a request through proxies.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-    ajv: {
-      customOptions: {
-        allErrors: true,
-        // Unknown fields are refused with 400 rather than silently dropped.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-      },
     },
   };
 }
@@ -91,10 +88,15 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
 
   await app.register(helmetPlugin, { mapTileUrl: config.MAP_TILE_URL });
   await app.register(cookiePlugin);
-  await app.register(rateLimitPlugin, { perMinute: config.RATE_LIMIT_PER_MINUTE });
+  await app.register(rateLimitPlugin, {
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    redisUrl: config.REDIS_URL,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+  });
   await app.register(swaggerPlugin);
 
   await app.register(errorsPlugin);
+  await app.register(inputPlugin);
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
   await app.register(answerCachePlugin, { ttlMs: config.AVAILABILITY_CACHE_MS });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
+import { POSTGRES_DEFAULTS } from '@sports/db';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -19,6 +20,14 @@ const ConfigSchema = Type.Object({
   ),
   /** PostgreSQL connection string; unset means the embedded PGlite database in DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** PostgreSQL: longest wait for a connection (a new one, or a free one of the pool) before answering 503; 0 waits forever. */
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: POSTGRES_DEFAULTS.connectTimeoutMs }),
+  /** PostgreSQL: `statement_timeout` of the app's sessions (a statement cut off is answered 503); 0 = none. */
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, default: POSTGRES_DEFAULTS.statementTimeoutMs }),
+  /** PostgreSQL: `idle_in_transaction_session_timeout`: a transaction left open this long loses its session; 0 = none. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 0, default: POSTGRES_DEFAULTS.idleInTransactionTimeoutMs }),
+  /** PostgreSQL: TCP keepalive on the app's connections, first probe after this long idle (finds dead peers); 0 = off. */
+  DB_KEEPALIVE_MS: Type.Integer({ minimum: 0, default: POSTGRES_DEFAULTS.keepAliveMs }),
   DATA_DIR: Type.String({ default: path.join(repoRoot, 'data') }),
   /** Load the demo data when the embedded database is created. */
   SEED_DEMO_DATA: Type.Boolean({ default: true }),
@@ -39,6 +48,13 @@ const ConfigSchema = Type.Object({
   LOGIN_FAILURE_WINDOW_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   /** Requests per minute per client address across the API. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /**
+   * Redis for state shared by several instances (the request rate limit's counters); unset keeps it
+   * in-process, as one instance needs. While Redis is unreachable the rate limit fails open (logged).
+   */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Prefix of every Redis key this deployment writes. */
+  REDIS_KEY_PREFIX: Type.String({ default: 'sports:' }),
   /** Trust X-Forwarded-For from this many proxies in front of the server (0: none). */
   TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, default: 0 }),
   /** Largest accepted upload (a photo), in bytes. */

@@ -18,9 +18,16 @@ function runningFrom(iso: string): () => Date {
  */
 const config = loadConfig();
 const embedded = !config.DATABASE_URL;
+let connectionLost = (message: string) => console.warn(`database connection lost (${message})`);
 const database = await openDatabase({
   url: config.DATABASE_URL,
   dataDir: path.join(config.DATA_DIR, 'db'),
+  connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  keepAliveMs: config.DB_KEEPALIVE_MS,
+  // A lost connection is not fatal: the request on it is answered 503 and the pool opens a new one.
+  onConnectionLost: (err) => connectionLost(err.message),
 });
 if (embedded) {
   await database.migrate();
@@ -32,6 +39,7 @@ if (embedded) {
 }
 
 const app = await buildApp({ config, database, ...(config.TEST_CLOCK ? { clock: runningFrom(config.TEST_CLOCK) } : {}) });
+connectionLost = (message) => app.log.warn({ err: { message } }, 'database connection lost');
 
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');

@@ -39,23 +39,74 @@ export interface DatabaseOptions {
   /** Starts the embedded database from a dump made by `dumpDataDir()` (tests use a migrated template). */
   loadDataDir?: Blob | File | undefined;
   poolSize?: number | undefined;
+  /** PostgreSQL only: how long to wait for a connection (a new one, or a free one of the pool); 0 waits forever. */
+  connectTimeoutMs?: number | undefined;
+  /** PostgreSQL only: `statement_timeout` of every session; 0 = none. */
+  statementTimeoutMs?: number | undefined;
+  /** PostgreSQL only: `idle_in_transaction_session_timeout` of every session; 0 = none. */
+  idleInTransactionTimeoutMs?: number | undefined;
+  /** PostgreSQL only: TCP keepalive on every connection, first probe after this long idle; 0 = off. */
+  keepAliveMs?: number | undefined;
+  /** PostgreSQL only: told when a connection is lost (defaults to a warning on stderr). */
+  onConnectionLost?: ((err: Error) => void) | undefined;
 }
 
+/** Defaults of the PostgreSQL timeouts (the server's settings pass their own). */
+export const POSTGRES_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  statementTimeoutMs: 30_000,
+  idleInTransactionTimeoutMs: 60_000,
+  keepAliveMs: 10_000,
+} as const;
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return openPostgres(options.url, options);
   return openPglite(options.dataDir ?? 'memory://', options.loadDataDir);
 }
 
-function openPostgres(url: string, max: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
-  // An idle connection the server drops (restart, failover) must not crash the process; the pool
-  // replaces it on the next checkout.
-  pool.on('error', (err) => console.warn(`postgres: idle connection lost (${err.message})`));
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const connectTimeoutMs = options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs;
+  const statementTimeoutMs = options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs;
+  const idleInTransactionTimeoutMs = options.idleInTransactionTimeoutMs ?? POSTGRES_DEFAULTS.idleInTransactionTimeoutMs;
+  const keepAliveMs = options.keepAliveMs ?? POSTGRES_DEFAULTS.keepAliveMs;
+  const lost = options.onConnectionLost ?? ((err: Error) => console.warn(`postgres: connection lost (${err.message})`));
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: connectTimeoutMs,
+    keepAlive: keepAliveMs > 0,
+    keepAliveInitialDelayMillis: keepAliveMs,
+    // Sent with the startup packet: no extra round trip, and in force before the first query.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    ...(idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: idleInTransactionTimeoutMs } : {}),
+    fallback_application_name: 'sports-api',
+  });
+  // A connection that dies (the server terminates the session or restarts, a TCP reset) emits
+  // 'error' on its client. The pool listens only while the client is idle; a client checked out
+  // (by a Drizzle transaction, between its statements) has no listener, and Node turns an 'error'
+  // event nobody hears into an uncaught exception, which ends the process. So every client gets a
+  // listener of its own for life: the statement in flight fails on its own (and is answered 503),
+  // the next one fails at once as "not queryable", and the pool drops the client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', lost);
+  });
+  // The pool re-emits an idle client's error; the client's own listener above has reported it.
+  pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     driver: 'postgres',
-    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS_FOLDER }),
+    // On a connection of its own, without the statement timeouts: a migration may rewrite a big table.
+    migrate: async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+      client.on('error', lost);
+      await client.connect();
+      try {
+        await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await client.end();
+      }
+    },
     ping: async () => {
       await pool.query('select 1');
     },

@@ -1,11 +1,12 @@
 export * as schema from './schema.ts';
-export { openDatabase, dumpMigratedPglite, MIGRATIONS_FOLDER } from './client.ts';
+export { openDatabase, dumpMigratedPglite, MIGRATIONS_FOLDER, POSTGRES_DEFAULTS } from './client.ts';
 export type { Database, DatabaseOptions, Db, Tx, Queryable } from './client.ts';
 export { preparedRows } from './prepared.ts';
 export {
   sqlState,
   violatedConstraint,
   retryOnConflict,
+  isDatabaseUnavailable,
   UNIQUE_VIOLATION,
   EXCLUSION_VIOLATION,
   DEADLOCK_DETECTED,

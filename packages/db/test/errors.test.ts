@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryOnConflict, sqlState } from '../src/errors.ts';
+import { isDatabaseUnavailable, retryOnConflict, sqlState } from '../src/errors.ts';
 
 /** Drizzle wraps the driver's error; the SQLSTATE is on the cause. */
 const wrapped = (code: string) => Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('db'), { code }) });
@@ -40,5 +40,29 @@ describe('database errors', () => {
       }, 3),
     ).rejects.toThrow('Failed query');
     expect(calls).toBe(3);
+  });
+});
+
+describe('database unavailable', () => {
+  const wrappedError = (cause: Error) => Object.assign(new Error('Failed query: rollback'), { cause });
+  it('is a terminated session, a restart, a refused or reset connection, or no connection in time, wrapped or not', () => {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001', '57014', '53300', '25P03']) expect(isDatabaseUnavailable(wrapped(code)), code).toBe(true);
+    for (const errno of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']) {
+      expect(isDatabaseUnavailable(wrappedError(Object.assign(new Error(`connect ${errno}`), { code: errno }))), errno).toBe(true);
+    }
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'Connection terminated due to connection timeout',
+      'timeout exceeded when trying to connect',
+      'Client has encountered a connection error and is not queryable',
+    ]) {
+      expect(isDatabaseUnavailable(wrappedError(new Error(message))), message).toBe(true);
+    }
+  });
+
+  it('is not a constraint, a conflict, bad SQL or a plain bug', () => {
+    for (const code of ['23505', '23P01', '40P01', '42601', '22P02']) expect(isDatabaseUnavailable(wrapped(code)), code).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
   });
 });

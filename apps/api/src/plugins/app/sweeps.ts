@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { runBookingSweep } from '../../services/booking-sweeps.ts';
 import { loggingSmsSender } from '../../services/notifications.ts';
-import { runKpiSweep } from '../../services/kpi-rollups.ts';
+import { lastRefreshed, runKpiSweep } from '../../services/kpi-rollups.ts';
 import { extendOpenIntervals } from '../../services/open-intervals.ts';
 import { extendSchoolSessions } from '../../services/school-plans.ts';
 import { runTicketSweep } from '../../services/ticket-sweeps.ts';
@@ -16,8 +16,9 @@ export interface SweepsPluginOptions {
 /**
  * Background upkeep that must not depend on anyone calling the API: keeps the materialised opening
  * intervals a fortnight ahead, refreshes the dashboard's rollups, and runs the booking and
- * repair-ticket sweeps. Each sweep takes a
- * Postgres advisory lock, so with several instances exactly one does the work.
+ * repair-ticket sweeps. Each sweep takes a Postgres advisory lock (a pass that cannot have it skips),
+ * so with several instances one at a time does the work and each no-show, reminder or escalation
+ * happens once; the rollups are skipped while another instance's refresh is fresh.
  */
 export default fp<SweepsPluginOptions>(
   async (fastify, opts) => {
@@ -56,10 +57,21 @@ export default fp<SweepsPluginOptions>(
       }
     };
     // The dashboard's rollups: the first run backfills, which may take seconds, so it never holds up start.
+    // Each refresh recomputes the whole window, so with several instances the first to tick after an
+    // interval does it and the others, finding it fresh (refreshed within 90 % of an interval), skip.
+    const intervalMs = opts.intervalMinutes * 60_000;
     let kpiRunning: Promise<void> | undefined;
     const sweepKpis = () => {
-      kpiRunning ??= runKpiSweep(fastify.db, fastify.now())
-        .then((report) => fastify.log.info(report, 'dashboard rollups refreshed'))
+      kpiRunning ??= lastRefreshed(fastify.db)
+        .then(async (last) => {
+          const now = fastify.now();
+          const age = last ? now.getTime() - last.getTime() : Infinity;
+          if (last && age >= 0 && age < intervalMs * 0.9) {
+            fastify.log.info({ refreshedAt: last.toISOString() }, 'dashboard rollups fresh; refresh skipped');
+            return;
+          }
+          fastify.log.info(await runKpiSweep(fastify.db, now), 'dashboard rollups refreshed');
+        })
         .catch((err: unknown) => fastify.log.error({ err }, 'dashboard rollup sweep failed'))
         .finally(() => (kpiRunning = undefined));
     };
@@ -70,7 +82,7 @@ export default fp<SweepsPluginOptions>(
       timer = setInterval(() => {
         void run();
         sweepKpis();
-      }, opts.intervalMinutes * 60_000);
+      }, intervalMs);
       timer.unref();
     });
     fastify.addHook('onClose', async () => {
