@@ -29,6 +29,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** One statement on a connection of its own, closed after: for setup and for the faults a test causes. */
+export async function queryOnce<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export interface Cluster {
   port: number;
   /** The cluster's folder (data, log, socket). */
@@ -90,16 +102,7 @@ export async function startCluster(options: { settings?: Record<string, string> 
       await new Promise((resolve) => setTimeout(resolve, downMs));
       await cluster.start();
     },
-    async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres') {
-      const client = new pg.Client({ connectionString: cluster.url(database) });
-      client.on('error', () => {});
-      await client.connect();
-      try {
-        return (await client.query<T>(sql, params)).rows;
-      } finally {
-        await client.end();
-      }
-    },
+    query: <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], database = 'postgres') => queryOnce<T>(cluster.url(database), sql, params),
     async terminateSessions(database) {
       const rows = await cluster.query<{ n: number }>(
         `select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity

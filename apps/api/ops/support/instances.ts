@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '@sports/db';
-import { freePort, startCluster, type Cluster } from './cluster.ts';
+import { freePort, queryOnce, startCluster, type Cluster } from './cluster.ts';
 import { startServer } from './server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,16 +116,7 @@ export async function scratchDatabase(): Promise<ScratchDatabase> {
     adminUrl = cluster.url();
   }
   const name = `sports_ops_${randomBytes(6).toString('hex')}`;
-  const admin = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], url = adminUrl) => {
-    const client = new pg.Client({ connectionString: url });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], url = adminUrl) => queryOnce<T>(url, sql, params);
   await admin(`CREATE DATABASE ${name}`);
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;

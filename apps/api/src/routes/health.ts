@@ -15,7 +15,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
     async () => {
       await fastify.database.ping().catch((err: unknown) => {
         fastify.log.error({ err }, 'database not reachable');
-        throw new DomainError('UNAVAILABLE');
+        throw new DomainError('UNAVAILABLE', { retryAfterSeconds: 5 });
       });
       return { status: 'ready' };
     },
