@@ -93,7 +93,7 @@ function refusal(value: string): { zh: string; en: string } | undefined {
  */
 function cleanStrings(value: unknown, path: string, problems: FieldProblem[], trim: boolean, depth = 0): unknown {
   if (depth > MAX_DEPTH) {
-    if (problems.length === 0 || problems.at(-1)!.field !== path) problems.push(fieldProblem(path || '(body)', `嵌套超过 ${MAX_DEPTH} 层`, `is nested more than ${MAX_DEPTH} levels deep`));
+    problems.push(fieldProblem(path, `嵌套超过 ${MAX_DEPTH} 层`, `is nested more than ${MAX_DEPTH} levels deep`));
     return value;
   }
   if (typeof value === 'string') {
@@ -121,7 +121,7 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
 
 /** The charset a request declares for its body, when it declares one that is not UTF-8. */
-export function foreignCharset(contentType: string | undefined): string | undefined {
+function foreignCharset(contentType: string | undefined): string | undefined {
   const charset = contentType ? CHARSET.exec(contentType)?.[1]?.toLowerCase() : undefined;
   return charset && !UTF8.has(charset) ? charset : undefined;
 }
