@@ -146,6 +146,8 @@ const PUBLIC: Record<string, string> = {
   'GET /open311/v2/discovery.{format}': 'Open311 is public',
   'GET /open311/v2/services.{format}': 'Open311 is public',
   'GET /open311/v2/requests.{format}': 'Open311 is public',
+  'GET /open311/v2/servicerequestupdates.{format}': 'Open311 is public',
+  'POST /open311/v2/servicerequestupdates.{format}': 'Open311 clients add updates to the requests they filed, with their key (open311-georeport.test.ts)',
   'POST /open311/v2/requests.{format}': 'Open311 clients post with their key',
   'PUT /api/v1/me/identity': 'the caller’s own real name; its districtCode is a region, not an object',
 };

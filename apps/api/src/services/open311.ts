@@ -189,28 +189,32 @@ export interface Open311Request {
 }
 
 export interface RequestFilter {
+  /** Overrides every filter but the jurisdiction. */
   ids?: string[];
-  serviceCode?: string;
+  serviceCodes?: AssetType[];
   start?: Date;
   end?: Date;
   status?: 'open' | 'closed';
+  /** Only the requests of this city (a jurisdiction). */
+  cityCode?: string;
   page: number;
   pageSize: number;
 }
 
 const CLOSED_STATES = ['resolved', 'closed', 'rejected', 'duplicate'] as const satisfies readonly TicketState[];
 
-/** Requests, newest first; without filters the last 90 days (the spec's default window). */
-export async function findRequests(db: Db, filter: RequestFilter, publicBaseUrl: string, now: Date): Promise<Open311Request[]> {
+/** Requests, newest first: by ids alone, or by the other filters (the caller sets the spec's default window). */
+export async function findRequests(db: Db, filter: RequestFilter, publicBaseUrl: string): Promise<Open311Request[]> {
   const conditions: (SQL | undefined)[] = [];
+  if (filter.cityCode) conditions.push(eq(o.cityCode, filter.cityCode));
   if (filter.ids) conditions.push(inArray(t.code, filter.ids));
   else {
-    conditions.push(gte(t.createdAt, filter.start ?? new Date(now.getTime() - 90 * 86_400_000)));
+    if (filter.start) conditions.push(gte(t.createdAt, filter.start));
     if (filter.end) conditions.push(lte(t.createdAt, filter.end));
+    if (filter.serviceCodes) conditions.push(inArray(t.category, filter.serviceCodes));
+    if (filter.status === 'open') conditions.push(inArray(t.state, [...OPEN_TICKET_STATES]));
+    if (filter.status === 'closed') conditions.push(inArray(t.state, [...CLOSED_STATES]));
   }
-  if (filter.serviceCode) conditions.push(eq(t.category, filter.serviceCode as AssetType));
-  if (filter.status === 'open') conditions.push(inArray(t.state, [...OPEN_TICKET_STATES]));
-  if (filter.status === 'closed') conditions.push(inArray(t.state, [...CLOSED_STATES]));
   const rows = await db
     .select({
       ticket: t,
@@ -244,7 +248,7 @@ export async function findRequests(db: Db, filter: RequestFilter, publicBaseUrl:
       updated_datetime: ticket.updatedAt.toISOString(),
       expected_datetime: ticket.dueAt.toISOString(),
       address: address ?? '',
-      address_id: '',
+      address_id: ticket.venueId ?? '',
       zipcode: '',
       lat: ticket.lat,
       long: ticket.lng,

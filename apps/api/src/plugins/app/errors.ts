@@ -6,6 +6,7 @@ import { ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from 
 import { isDatabaseUnavailable } from '@sports/db';
 import { refuseOpen311 } from '../../routes/open311.ts';
 import { DomainError } from '../../services/errors.ts';
+import { toXml } from '../../services/open311.ts';
 
 /** Retry-After of a 503 answered while the database is away: it is back within seconds or not soon. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -112,10 +113,19 @@ export function clientErrors(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
   const { status } = ERRORS[code];
-  const body = JSON.stringify({ type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail: errorMessage(code, 'zh-CN') });
+  // Open311 clients read errors in the spec's own form: the request line says whether this was one.
+  const requestLine = /^[A-Z]+ (\/\S*)/.exec((err as { rawPacket?: Buffer }).rawPacket?.toString('latin1', 0, 2048) ?? '')?.[1] ?? '';
+  const open311 = requestLine.startsWith('/open311/');
+  const errors = [{ code: status, description: errorMessage(code, 'en') }];
+  const xml = open311 && requestLine.split('?')[0]!.endsWith('.xml');
+  const [type, body] = open311
+    ? xml
+      ? ['text/xml', toXml('errors', 'error', errors)]
+      : ['application/json', JSON.stringify(errors)]
+    : ['application/problem+json', JSON.stringify({ type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail: errorMessage(code, 'zh-CN') })];
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${type}; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
