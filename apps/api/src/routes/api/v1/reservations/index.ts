@@ -10,16 +10,19 @@ import {
   Reservation,
   ReservationParams,
 } from '@sports/contracts';
-import { calendar, reservationEvent } from '../../../../services/icalendar.ts';
+import { calendar, calendarBooking, reservationEvent, type CalendarSite } from '../../../../services/icalendar.ts';
+import { DomainError } from '../../../../services/errors.ts';
 import * as reservations from '../../../../services/reservations.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface ReservationRoutesOptions {
   secrets: reservations.ReservationSecrets;
+  /** UIDs and ORGANIZER of the .ics file; only the booking routes need it. */
+  calendar?: CalendarSite;
 }
 
 /** Booking a court, my bookings, cancelling, and the gate's check-in. */
-const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = async (fastify, { secrets }) => {
+const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = async (fastify, { secrets, calendar: site }) => {
   const tags = ['bookings'];
 
   fastify.post(
@@ -78,8 +81,12 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
       },
     },
     async (request, reply) => {
+      // Who may see it is the booking service's rule; the event's own fields are read after.
       const reservation = await reservations.getReservation(fastify.db, secrets, request.actor, request.params.id);
-      const body = calendar([reservationEvent(reservation, request.hostname, fastify.now())], reservation.venue.name);
+      if (!site) throw new Error('reservationRoutes registered without its calendar options');
+      const booking = await calendarBooking(fastify.db, reservation.id);
+      if (!booking) throw new DomainError('NOT_FOUND');
+      const body = calendar([reservationEvent(booking, site)], reservation.venue.name);
       return reply
         .type('text/calendar; charset=utf-8')
         .header('content-disposition', `attachment; filename="booking-${reservation.code}.ics"`)
