@@ -4,16 +4,21 @@
  *   bbox + sport list     p50 ≤ 10 ms
  *   whole-city GeoJSON    p50 ≤ 50 ms
  *   `near` distance sort  p50 ≤ 15 ms
+ * Then the whole-city GeoJSON over loopback HTTP (real sockets) as it leaves the server: raw, gzip,
+ * brotli, and a revalidation answered 304 (BENCH_ONLY=geojson runs only that part).
  * Runs on PostgreSQL when BENCH_DATABASE_URL is set (a scratch database is created and dropped),
  * otherwise on the embedded PGlite. Prints figures; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { schema, type Database } from '@sports/db';
 import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
+import { compressWith } from '../apps/api/src/plugins/external/compress.ts';
 import { extendOpenIntervals } from '../apps/api/src/services/open-intervals.ts';
 import { scratchDatabase } from './scratch.ts';
 import { ms, percentiles } from './stats.ts';
@@ -93,7 +98,7 @@ async function main() {
       ['open now + sport, first page', () => '/api/v1/venues?openNow=true&sport=tennis', 15],
     ];
     console.log(`${ROUNDS} requests each after 20 warm-up requests; server time measured in-process`);
-    for (const [label, url, budget] of queries) {
+    for (const [label, url, budget] of process.env.BENCH_ONLY === 'geojson' ? [] : queries) {
       for (let i = 0; i < 20; i++) await app.inject(url());
       const samples: number[] = [];
       let features = 0;
@@ -109,10 +114,80 @@ async function main() {
       const verdict = p.p50 <= budget ? 'within' : 'OVER';
       console.log(`${label.padEnd(42)} p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}  (${features} matches; budget p50 ≤ ${budget} ms: ${verdict})`);
     }
+    await wholeCityOverHttp(app);
     await app.close();
   } finally {
     await drop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  bytes: number;
+}
+
+/**
+ * The whole-city GeoJSON through a real socket, as a browser asks for it: the time from writing the
+ * request to the last byte read, and the bytes of the body on the wire (Content-Encoding as sent).
+ */
+async function wholeCityOverHttp(app: Awaited<ReturnType<typeof buildApp>>): Promise<void> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const urlPath = '/api/v1/map/venues.geojson?city=410100';
+  const get = (headers: Record<string, string>) =>
+    new Promise<Answer>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: urlPath, headers, agent }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const tag = (await get({})).headers['etag'] ?? '';
+  const brTag = (await get({ 'accept-encoding': 'br' })).headers['etag'] ?? '';
+  const kinds: [string, Record<string, string>][] = [
+    ['raw (no Accept-Encoding)', {}],
+    ['gzip', { 'accept-encoding': 'gzip' }],
+    ['br (a browser: gzip, deflate, br)', { 'accept-encoding': 'gzip, deflate, br' }],
+    ['304 (If-None-Match, br)', { 'accept-encoding': 'gzip, deflate, br', 'if-none-match': brTag }],
+    ['304 (If-None-Match, raw tag)', { 'if-none-match': tag }],
+  ];
+  const rounds = Math.min(ROUNDS, 100);
+  console.log(`whole-city GeoJSON over loopback HTTP, ${rounds} rounds of each kind in turn after 10 warm-ups (request written → last byte read)`);
+  for (let i = 0; i < 10; i++) for (const [, headers] of kinds) await get(headers);
+  const samples = kinds.map(() => [] as number[]);
+  const last: Answer[] = [];
+  for (let i = 0; i < rounds; i++) {
+    for (const [k, [, headers]] of kinds.entries()) {
+      const start = process.hrtime.bigint();
+      last[k] = await get(headers);
+      samples[k]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  for (const [k, [label]] of kinds.entries()) {
+    const p = percentiles(samples[k]!);
+    const answer = last[k]!;
+    const coding = answer.headers['content-encoding'] ?? 'identity';
+    console.log(
+      `${label.padEnd(36)} ${answer.status} ${coding.padEnd(8)} ${(answer.bytes / 1000).toFixed(1).padStart(8)} kB  p50 ${ms(p.p50)}  p95 ${ms(p.p95)}  p99 ${ms(p.p99)}`,
+    );
+  }
+  agent.destroy();
+  // What a new collection costs once (a venue edited, opening or closing), before its copies are kept.
+  const body = (await app.inject(urlPath)).rawPayload;
+  for (const coding of ['gzip', 'br'] as const) {
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const start = process.hrtime.bigint();
+      await compressWith(coding, body);
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    console.log(`compressing a new collection once (${coding}, ${(body.length / 1e6).toFixed(2)} MB): p50 ${ms(percentiles(samples).p50)}`);
   }
 }
 

@@ -14,6 +14,7 @@ import schoolRoutes from './routes/api/v1/schools/index.ts';
 import { identityKeys, localIdentityKey } from './services/identity.ts';
 import answerCachePlugin from './plugins/app/answer-cache.ts';
 import uploadsPlugin from './plugins/app/uploads.ts';
+import compressPlugin from './plugins/external/compress.ts';
 import cookiePlugin from './plugins/external/cookie.ts';
 import helmetPlugin from './plugins/external/helmet.ts';
 import rateLimitPlugin from './plugins/external/rate-limit.ts';
@@ -87,6 +88,7 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
   });
 
   await app.register(helmetPlugin, { mapTileUrl: config.MAP_TILE_URL });
+  await app.register(compressPlugin);
   await app.register(cookiePlugin);
   await app.register(rateLimitPlugin, {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
@@ -128,9 +130,9 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
       await api.register(regionRoutes, { prefix: '/regions' });
       await api.register(venueRoutes, { prefix: '/venues' });
       await api.register(venueBookingRoutes, { prefix: '/venues' });
-      await api.register(reservationRoutes, { prefix: '/reservations', secrets });
+      await api.register(reservationRoutes, { prefix: '/reservations', secrets, calendar: { uidDomain: config.CALENDAR_UID_DOMAIN, publicBaseUrl: config.PUBLIC_BASE_URL } });
       await api.register(checkInRoutes, { prefix: '/check-ins', secrets });
-      await api.register(calendarRoutes, { prefix: '/calendar', secrets });
+      await api.register(calendarRoutes, { prefix: '/calendar', secrets, calendar: { uidDomain: config.CALENDAR_UID_DOMAIN, publicBaseUrl: config.PUBLIC_BASE_URL } });
       await api.register(cityRoutes, { prefix: '/cities' });
       await api.register(schoolRoutes, { secrets });
       await api.register(assetRoutes, { links: { publicBaseUrl: config.PUBLIC_BASE_URL } });

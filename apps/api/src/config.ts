@@ -80,14 +80,20 @@ const ConfigSchema = Type.Object({
    * `<PUBLIC_BASE_URL>/r/<code>`. Scheme and host, optionally a path; no query or fragment.
    */
   PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' }),
+  /**
+   * Right-hand side of every iCalendar UID (`<booking id>@<domain>`, RFC 5545 §3.8.4.7). Unset: the
+   * host of PUBLIC_BASE_URL. Keep it once calendars subscribe: a new domain makes every event new.
+   */
+  CALENDAR_UID_DOMAIN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$' })),
   /** The built web app; served with deep links when the folder exists. */
   WEB_DIST: Type.String({ default: path.join(repoRoot, 'apps/web/dist') }),
 });
 
 export type RawConfig = Static<typeof ConfigSchema>;
 
-export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'COOKIE_SECURE'> {
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'COOKIE_SECURE' | 'CALENDAR_UID_DOMAIN'> {
   JWT_SECRET: string;
+  CALENDAR_UID_DOMAIN: string;
   COOKIE_SECURE: boolean;
 }
 
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
     ...raw,
     DATA_DIR: path.resolve(raw.DATA_DIR),
     PUBLIC_BASE_URL: raw.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    CALENDAR_UID_DOMAIN: raw.CALENDAR_UID_DOMAIN ?? new URL(raw.PUBLIC_BASE_URL).hostname,
     JWT_SECRET: raw.JWT_SECRET ?? randomBytes(32).toString('hex'),
     COOKIE_SECURE: raw.COOKIE_SECURE ?? production,
   };

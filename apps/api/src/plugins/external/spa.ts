@@ -9,7 +9,8 @@ export interface SpaPluginOptions {
 
 /**
  * Serves the built web app. Any GET for a page that is not a file, the API or the docs answers with
- * index.html, so deep links such as /console/organisations work on reload.
+ * index.html, so deep links such as /console/organisations work on reload. Hashed files under
+ * assets/ are cached for a year; everything else (index.html) is revalidated on each visit.
  */
 export default fp<SpaPluginOptions>(
   async (fastify, opts) => {
@@ -22,6 +23,9 @@ export default fp<SpaPluginOptions>(
       root: opts.root,
       wildcard: false,
       index: false,
+      // The build writes a .br and a .gz beside each text file (apps/web/vite.config.ts); a client
+      // gets the one it accepts, with the original's Content-Type and `Vary: Accept-Encoding`.
+      preCompressed: true,
       setHeaders: (res, filePath) => {
         const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
         res.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
