@@ -33,6 +33,7 @@ import venueRoutes from './routes/api/v1/venues/index.ts';
 import open311Routes from './routes/open311.ts';
 import kpiRoutes from './routes/api/v1/kpis/index.ts';
 import healthRoutes from './routes/health.ts';
+import problemRoutes from './routes/api/v1/problems/index.ts';
 import assetRoutes from './routes/api/v1/assets/index.ts';
 import ticketRoutes from './routes/api/v1/tickets/index.ts';
 
@@ -58,8 +59,8 @@ export function serverOptions(config: Config, logStream?: AppOptions['logStream'
     },
     trustProxy: (_address, hop) => hop < config.TRUST_PROXY_HOPS,
     requestIdHeader: false,
-    frameworkErrors,
-    clientErrorHandler: clientErrors,
+    frameworkErrors: frameworkErrors(config.PUBLIC_BASE_URL),
+    clientErrorHandler: clientErrors(config.PUBLIC_BASE_URL),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Reuse a caller's X-Request-Id when it is sane, so one id follows a request through proxies.
     genReqId: (req) => {
@@ -95,9 +96,9 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
     redisUrl: config.REDIS_URL,
     redisKeyPrefix: config.REDIS_KEY_PREFIX,
   });
-  await app.register(swaggerPlugin);
+  await app.register(swaggerPlugin, { publicBaseUrl: config.PUBLIC_BASE_URL });
 
-  await app.register(errorsPlugin);
+  await app.register(errorsPlugin, { publicBaseUrl: config.PUBLIC_BASE_URL });
   await app.register(inputPlugin);
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
@@ -134,6 +135,7 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
       await api.register(checkInRoutes, { prefix: '/check-ins', secrets });
       await api.register(calendarRoutes, { prefix: '/calendar', secrets, calendar: { uidDomain: config.CALENDAR_UID_DOMAIN, publicBaseUrl: config.PUBLIC_BASE_URL } });
       await api.register(cityRoutes, { prefix: '/cities' });
+      await api.register(problemRoutes, { prefix: '/problems' });
       await api.register(schoolRoutes, { secrets });
       await api.register(assetRoutes, { links: { publicBaseUrl: config.PUBLIC_BASE_URL } });
       await api.register(ticketRoutes, { secrets });

@@ -5,6 +5,7 @@ import { schema } from '@sports/db';
 import { grantReaches, type OrganisationPlace, type StaffRole } from '@sports/domain';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ORDOS, ZHENGZHOU, ZHONGYUAN, bearerFor, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
+import { inlineRefs } from './support/openapi.ts';
 
 /**
  * The authorization matrix (issue 12): every route that takes an object id — in its path or in its
@@ -137,9 +138,10 @@ const PUBLIC: Record<string, string> = {
   'GET /api/v1/schools/{organisationId}/pledge': 'the pledge is shown before registering',
   'GET /api/v1/school-sessions/{id}': 'open sessions are public',
   'GET /api/v1/assets/by-code/{code}': 'what a QR label shows: public, for reporting',
+  'GET /api/v1/problems/{code}': 'the documentation of an error code: public, the type URL of every problem',
   'GET /api/v1/tickets/{id}': 'tickets are public (Open311); internal notes and phones are hidden — checked below',
   'POST /api/v1/tickets': 'anyone may report a fault on any venue (venueId, resourceId of that venue)',
-  'POST /api/v1/reservations/': 'any resident books any public court (resourceId)',
+  'POST /api/v1/reservations': 'any resident books any public court (resourceId)',
   'GET /open311/v2/services/{code}.{format}': 'Open311 is public',
   'GET /open311/v2/requests/{id}.{format}': 'Open311 is public',
   'GET /open311/v2/tokens/{token}.{format}': 'Open311 is public',
@@ -162,13 +164,13 @@ function cases(): Record<string, Case> {
   const schoolX = orgs.schoolX.id;
   return {
     'GET /api/v1/organisations/{id}': { by: 'jinshuiAdmin', url: `/api/v1/organisations/${schoolX}`, owner: schoolX },
-    'POST /api/v1/organisations/': { by: 'jinshuiAdmin', url: '/api/v1/organisations/', body: { kind: 'school', name: '新学校', parentId: orgs.jinshuiBureau.id, districtCode: JINSHUI }, owner: orgs.jinshuiBureau.id },
+    'POST /api/v1/organisations': { by: 'jinshuiAdmin', url: '/api/v1/organisations', body: { kind: 'school', name: '新学校', parentId: orgs.jinshuiBureau.id, districtCode: JINSHUI }, owner: orgs.jinshuiBureau.id },
     'GET /api/v1/organisations/{id}/roles': { by: 'jinshuiAdmin', url: `/api/v1/organisations/${schoolX}/roles`, owner: schoolX },
     'POST /api/v1/organisations/{id}/roles': { by: 'jinshuiAdmin', url: `/api/v1/organisations/${schoolX}/roles`, body: { phone: people.stranger.phone, role: 'technician' }, owner: schoolX },
     'DELETE /api/v1/organisations/{id}/roles/{assignmentId}': { by: 'jinshuiAdmin', url: `/api/v1/organisations/${schoolX}/roles/${ids.assignment}`, owner: schoolX },
-    'POST /api/v1/venues/': {
+    'POST /api/v1/venues': {
       by: 'venueOp',
-      url: '/api/v1/venues/',
+      url: '/api/v1/venues',
       body: { name: '新球馆', kind: 'gym', districtCode: ERSHOU, lat: 34.72, lng: 113.63, sports: ['basketball'], priceLevel: 'free', organisationId: venueCo },
       owner: venueCo,
     },
@@ -196,7 +198,7 @@ function cases(): Record<string, Case> {
     'GET /api/v1/reservations/{id}.ics': { by: 'resident', url: `/api/v1/reservations/${ids.reservation}.ics`, owner: venueCo, ownerUser: 'resident' },
     'POST /api/v1/reservations/{id}/cancel': { by: 'resident', url: `/api/v1/reservations/${ids.reservation}/cancel`, body: { reason: '不想去了' }, owner: venueCo, ownerUser: 'resident' },
     // A booking's code, as typed or scanned at the gate, names it as well as its id does.
-    'POST /api/v1/check-ins/': { url: '/api/v1/check-ins/', body: { code: 'MTXR2222' }, owner: venueCo },
+    'POST /api/v1/check-ins': { url: '/api/v1/check-ins', body: { code: 'MTXR2222' }, owner: venueCo },
     'PUT /api/v1/cities/{city}/booking-rules': {
       by: 'cityAdmin',
       url: `/api/v1/cities/${ZHENGZHOU}/booking-rules`,
@@ -256,19 +258,19 @@ function secondObjectCases(): { name: string; who: PersonName; url: string; meth
   const v = `/api/v1/venues/${ids.venue}`;
   const tk = `/api/v1/tickets/${ids.ticket}`;
   return [
-    { name: 'a school under another city’s bureau', who: 'cityAdmin', method: 'POST', url: '/api/v1/organisations/', body: { kind: 'school', name: '越界学校', parentId: orgs.ordosBureau.id } },
+    { name: 'a school under another city’s bureau', who: 'cityAdmin', method: 'POST', url: '/api/v1/organisations', body: { kind: 'school', name: '越界学校', parentId: orgs.ordosBureau.id } },
     {
       name: 'a venue for another city’s operator',
       who: 'cityAdmin',
       method: 'POST',
-      url: '/api/v1/venues/',
+      url: '/api/v1/venues',
       body: { name: '越界球馆', kind: 'gym', districtCode: ERSHOU, lat: 34.72, lng: 113.63, sports: ['basketball'], priceLevel: 'free', organisationId: orgs.ordosCo.id },
     },
     {
       name: 'an operator creating a venue for another operator',
       who: 'venueOp',
       method: 'POST',
-      url: '/api/v1/venues/',
+      url: '/api/v1/venues',
       body: { name: '越界球馆', kind: 'gym', districtCode: ERSHOU, lat: 34.72, lng: 113.63, sports: ['basketball'], priceLevel: 'free', organisationId: orgs.otherCo.id },
     },
     { name: 'handing a venue to another city’s operator', who: 'cityAdmin', method: 'PATCH', url: v, body: { organisationId: orgs.ordosCo.id } },
@@ -366,7 +368,7 @@ beforeAll(async () => {
   // Signed in through the API (hashing is slow, so side by side), before the first fingerprint.
   await Promise.all(PEOPLE.map(async (name) => (people[name].token = await bearerFor(t.app, people[name].phone))));
   // Every token works, so a refusal below is never a 401 of a token that was not good to begin with.
-  for (const name of PEOPLE) expect((await t.http().get('/api/v1/me/').set('authorization', people[name].token)).status, name).toBe(200);
+  for (const name of PEOPLE) expect((await t.http().get('/api/v1/me').set('authorization', people[name].token)).status, name).toBe(200);
   png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } }).png().toBuffer();
 
   // The operator company's gym, in a district without a bureau of its own, and another operator's.
@@ -503,7 +505,7 @@ afterAll(() => t?.close());
 
 describe('the authorization matrix', () => {
   it('every operation that takes an object id has a case here, or is public by design', async () => {
-    const doc = (await t.http().get('/api/openapi.json')).body as { paths: Record<string, Record<string, Parameters<typeof bodyIdFields>[0]>> };
+    const doc = inlineRefs((await t.http().get('/api/openapi.json')).body) as { paths: Record<string, Record<string, Parameters<typeof bodyIdFields>[0]>> };
     const known = cases();
     const uncovered: string[] = [];
     for (const [path, operations] of Object.entries(doc.paths)) {
@@ -624,7 +626,7 @@ describe('the authorization matrix', () => {
     const uncontrolled = Object.entries(all).filter(([, c]) => !c.by).map(([key]) => key);
     // Registering needs a verified real name, which this fixture does not give anyone.
     // Checking in is only open around the start, which this fixture's clock is not.
-    expect(uncontrolled.sort()).toEqual(['POST /api/v1/check-ins/', 'POST /api/v1/school-entries', 'POST /api/v1/school-sessions/{id}/registrations']);
+    expect(uncontrolled.sort()).toEqual(['POST /api/v1/check-ins', 'POST /api/v1/school-entries', 'POST /api/v1/school-sessions/{id}/registrations']);
     for (const [key, c] of Object.entries(all)) {
       if (!c.by) continue;
       const res = await call(key.split(' ')[0]!, c, c.by);

@@ -386,4 +386,33 @@ describe('the feed’s validators', () => {
     expect(c.headers['last-modified']).toBe(new Date(at('2026-11-25T17:00:00')).toUTCString());
     expect((await ics(me.feed).set('if-modified-since', c.headers['last-modified']!)).status).toBe(304);
   });
+
+  it('the single-booking file has the same validators: ETag, Last-Modified, 304; a cancellation is a new version', async () => {
+    now = new Date('2026-11-24T10:00:00+08:00');
+    const me = await resident();
+    const booked = await book(me.token, '2026-11-27T16:00:00', '2026-11-27T17:00:00');
+    expect(booked.status).toBe(201);
+    const url = `/api/v1/reservations/${booked.body.id}.ics`;
+    const a = await ics(url, me.token);
+    expect(a.status).toBe(200);
+    expect(a.headers['content-disposition']).toMatch(/attachment; filename="booking-/);
+    const etag = a.headers.etag as string;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(a.headers['last-modified']).toBe(now.toUTCString());
+    const same = await ics(url, me.token).set('if-none-match', etag);
+    expect(same.status).toBe(304);
+    expect(raw(same)).toHaveLength(0);
+    expect((await ics(url, me.token).set('if-modified-since', a.headers['last-modified']!)).status).toBe(304);
+    // the validators never let another person read it
+    const other = await resident();
+    expect((await ics(url, other.token).set('if-none-match', etag)).status).toBe(404);
+
+    now = new Date('2026-11-24T10:07:00+08:00');
+    await t.http().post(`/api/v1/reservations/${booked.body.id}/cancel`).set('authorization', me.token).send({}).expect(200);
+    const b = await ics(url, me.token).set('if-none-match', etag);
+    expect(b.status).toBe(200);
+    expect(b.headers.etag).not.toBe(etag);
+    expect(b.headers['last-modified']).toBe(now.toUTCString());
+    expect(one(events(conforms(raw(b)))[0]!, 'SEQUENCE').value).toBe('1');
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, inArray } from 'drizzle-orm';
 import { schema } from '@sports/db';
+import { ASSET_CATALOGUE } from '@sports/domain';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ORDOS, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 import { parseXml, records } from './open311-xml.ts';
@@ -206,15 +207,44 @@ describe('GET requests: the spec’s parameters', () => {
       expect(wrongKey.status).toBe(403);
     }
   });
+
+  it('the service list and definitions honour jurisdiction_id and api_key as every read does', async () => {
+    for (const format of FORMATS) {
+      for (const path of ['/open311/v2/services', '/open311/v2/services/basketball_hoop']) {
+        const plain = await t.http().get(`${path}.${format}`);
+        expect(plain.status, path).toBe(200);
+        const here = await t.http().get(`${path}.${format}`).query({ jurisdiction_id: ORDOS });
+        expect(here.status, path).toBe(200);
+        expect(here.text).toBe(plain.text);
+        expect((await t.http().get(`${path}.${format}`).query({ api_key: zzKey, jurisdiction_id: ZHENGZHOU })).status, path).toBe(200);
+        const unknown = await t.http().get(`${path}.${format}`).query({ jurisdiction_id: '999999' });
+        expect(unknown.status, path).toBe(404);
+        expect(errorsOf(format, unknown)).toEqual([{ code: '404', description: expect.stringMatching(/jurisdiction_id/) }]);
+        expect((await t.http().get(`${path}.${format}`).query({ api_key: zzKey, jurisdiction_id: ORDOS })).status, path).toBe(403);
+        expect((await t.http().get(`${path}.${format}`).query({ api_key: 'not-a-key' })).status, path).toBe(403);
+      }
+    }
+  });
 });
 
 describe('POST requests', () => {
+  it('a request filed without a description reads back with its fault, so the field is never empty', async () => {
+    for (const format of FORMATS) {
+      const code = await file(format, { api_key: zzKey, service_code: 'lighting', 'attribute[fault]': 'light_out', ...ZZ_POINT });
+      const [read] = (await getRequests(format, { service_request_id: code })).rows;
+      expect(read!.description).toBe(ASSET_CATALOGUE.lighting.faults.find((f) => f.key === 'light_out')!.zh);
+    }
+  });
+
   it('a description up to 4 000 characters is stored as sent; longer is a 400', async () => {
     const description = `灯不亮了。${'很'.repeat(3991)}\n第二行`.slice(0, 4000);
     expect(description).toHaveLength(4000);
     for (const format of FORMATS) {
       const code = await file(format, { api_key: zzKey, service_code: 'lighting', 'attribute[fault]': 'light_out', ...ZZ_POINT, description });
       expect((await ticket(code)).description).toBe(description);
+      // …and read back as sent: the fault is a field of the ticket, not a prefix of the client's text
+      const [read] = (await getRequests(format, { service_request_id: code })).rows;
+      expect(read!.description).toBe(description);
       const before = await ticketCount();
       const long = await post(format, { api_key: zzKey, service_code: 'lighting', 'attribute[fault]': 'light_out', ...ZZ_POINT, description: `${description}多` });
       expect(long.status).toBe(400);
@@ -389,6 +419,8 @@ describe('posting service request updates', () => {
       }
     }
     expect(await events()).toBe(before);
+    const owner = (await ticket(codes.zzWalker)).organisationId;
+    const dispatcher = await insertUser(t.database.db, [{ role: 'operator', organisationId: owner }]);
 
     const json = await postUpdate('json', { api_key: zzKey, service_request_id: codes.zzWalker.toLowerCase(), description: '左侧踏板也松了' });
     expect(json.status, json.text).toBe(201);
@@ -403,6 +435,13 @@ describe('posting service request updates', () => {
       ['左侧踏板也松了', false, null],
       ['第二条', false, null],
     ]);
+    // the dispatchers of the ticket's owner hear of each
+    const told = await t.database.db.select().from(schema.notifications).where(eq(schema.notifications.userId, dispatcher.id));
+    expect(told.map((n) => [n.kind, n.body.includes(codes.zzWalker), n.data])).toEqual([
+      ['ticket.update', true, { ticketId: walker.id, code: codes.zzWalker }],
+      ['ticket.update', true, { ticketId: walker.id, code: codes.zzWalker }],
+    ]);
+    expect(told.map((n) => n.body).join()).toContain('左侧踏板也松了');
   });
 });
 

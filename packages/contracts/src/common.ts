@@ -45,3 +45,14 @@ export interface Page<T> {
 
 /** ISO-8601 timestamp with offset. */
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** What a problem type means, as its `type` URL documents it. */
+export const ProblemType = Type.Object({
+  code: Type.String(),
+  status: Type.Integer(),
+  title: Type.Object({ zh: Type.String(), en: Type.String() }),
+  /** The message an occurrence carries as `detail`; `{name}` stands for a value of the occurrence. */
+  detail: Type.Object({ zh: Type.String(), en: Type.String() }),
+});
+export type ProblemType = Static<typeof ProblemType>;
+export const ProblemTypeList = Type.Array(ProblemType);

@@ -17,6 +17,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, zh: '您没有权限执行此操作。', en: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, zh: '未找到相关内容。', en: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在。', en: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '此接口不接受 {method} 请求，可用：{allow}。', en: 'This endpoint does not take {method}; it takes {allow}.' },
   PHONE_TAKEN: { status: 409, zh: '该手机号已注册，请直接登录。', en: 'This phone number is already registered. Please sign in.' },
   ROLE_ALREADY_GRANTED: { status: 409, zh: '该用户已拥有此角色。', en: 'The user already holds this role.' },
   ORGANISATION_NAME_TAKEN: { status: 409, zh: '同一城市已有同名机构。', en: 'An organisation with this name already exists in the city.' },

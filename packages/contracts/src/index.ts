@@ -1,6 +1,7 @@
 export { ERRORS, errorMessage } from './errors.ts';
+export { ERROR_TITLES } from './error-titles.ts';
 export type { ErrorCode, Locale } from './errors.ts';
-export { Uuid, Problem, PageQuery, Page, Timestamp } from './common.ts';
+export { Uuid, Problem, ProblemType, ProblemTypeList, PageQuery, Page, Timestamp } from './common.ts';
 export {
   Phone,
   Password,
@@ -183,3 +184,16 @@ export {
   IssuedOpen311Client,
 } from './tickets.ts';
 export { KPI_KEYS, KPI_UNITS, KpiQuery, Kpi, UtilisationCell, KpiReport, AuditQuery, AuditEntry } from './kpis.ts';
+export {
+  Open311Discovery,
+  Open311Service,
+  Open311ServiceList,
+  Open311Attribute,
+  Open311ServiceDefinition,
+  Open311Request,
+  Open311RequestList,
+  Open311PostedRequest,
+  Open311Update,
+  Open311UpdateList,
+  Open311Errors,
+} from './open311.ts';

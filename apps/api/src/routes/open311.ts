@@ -1,13 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { ERRORS, errorMessage, type ReportTicketBody } from '@sports/contracts';
-import { ASSET_CATALOGUE, ASSET_TYPES, type AssetType } from '@sports/domain';
+import { Type, type TSchema } from 'typebox';
+import {
+  ERRORS,
+  errorMessage,
+  Open311Discovery,
+  Open311Errors,
+  Open311PostedRequest,
+  Open311RequestList,
+  Open311ServiceDefinition,
+  Open311ServiceList,
+  Open311UpdateList,
+} from '@sports/contracts';
 import { DomainError } from '../services/errors.ts';
 import * as open311 from '../services/open311.ts';
-import { addClientUpdate, findUpdates } from '../services/open311-updates.ts';
-import { cityOfAsset, cityOfPoint, cityOfVenue, given, jurisdictionOf, Open311Refusal, requestFilter, venueForAddress } from '../services/open311-requests.ts';
-import { reportTicket } from '../services/tickets.ts';
+import { fileRequest, postUpdate, readerJurisdiction } from '../services/open311-filing.ts';
+import { findUpdates } from '../services/open311-updates.ts';
+import { given, Open311Refusal, requestFilter } from '../services/open311-requests.ts';
 
 /**
  * Open311 GeoReport v2 at /open311/v2: every document as `.json` or `.xml` (the spec requires XML),
@@ -59,10 +68,29 @@ export function refuseOpen311(request: FastifyRequest, reply: FastifyReply, stat
   return refuse(reply, request, status, description);
 }
 
+/** What an operation answers, in both formats: its document, and the spec's errors list for each refusal. */
+function documents(answer: TSchema, says: string, errors: number[], status = 200) {
+  const refusal = (code: number) => ({ ...Open311Errors, 'x-response-description': `${REFUSALS[code]}: the spec's errors list (XML: <errors><error>)` });
+  return {
+    produces: ['application/json', 'text/xml'],
+    response: { [status]: { ...answer, 'x-response-description': says }, ...Object.fromEntries(errors.map((code) => [code, refusal(code)])) },
+  };
+}
+const REFUSALS: Record<number, string> = {
+  400: 'Bad input (a field missing or malformed, a point outside every jurisdiction)',
+  403: 'No api_key, an unknown or revoked key, or a jurisdiction the key does not serve',
+  404: 'No such document, service_code or request',
+};
+
+/** Who is asking, where the spec lets any read say so: a key, a jurisdiction (a city's adcode). */
+const JurisdictionQuery = Type.Object(
+  { api_key: Type.Optional(Type.String({ maxLength: 200 })), jurisdiction_id: Type.Optional(Type.String({ maxLength: 40 })) },
+  { additionalProperties: false },
+);
+
 const Id = Type.String({ pattern: '^[0-9A-Za-z-]{1,40}$' });
 /** A service code is a kind of equipment: `walker`, `air_walker`. */
 const ServiceCode = Type.String({ pattern: '^[0-9A-Za-z_-]{1,40}$' });
-const NUMERIC = /^-?\d{1,3}(\.\d+)?$/;
 
 const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify, { publicBaseUrl }) => {
   const tags = ['open311'];
@@ -105,11 +133,16 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     request.log.error({ err }, 'unhandled error');
     return refuse(reply, request, 500, 'internal error');
   });
-  fastify.setNotFoundHandler((request, reply) => refuse(reply, request, 404, 'no such document'));
+  fastify.setNotFoundHandler((request, reply) => {
+    const allow = fastify.allowedMethods(request.url);
+    if (allow.length === 0) return refuse(reply, request, 404, 'no such document');
+    reply.header('allow', allow.join(', '));
+    return refuse(reply, request, 405, `${request.method} is not allowed here; allowed: ${allow.join(', ')}`);
+  });
 
   fastify.get(
     '/discovery.:format',
-    { schema: { tags, summary: 'Open311 discovery', params: Type.Object({ format: Format }) } },
+    { schema: { operationId: 'open311Discovery', ...documents(Open311Discovery, 'The discovery document (XML: <discovery>)', [404]), tags, summary: 'Open311 discovery', params: Type.Object({ format: Format }) } },
     async (request, reply) =>
       answer(reply, request.params.format, 'discovery', {
         changeset: '2026-11-23T00:00:00Z',
@@ -129,14 +162,19 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
 
   fastify.get(
     '/services.:format',
-    { schema: { tags, summary: 'Open311 service list: one service per kind of equipment', params: Type.Object({ format: Format }) } },
-    async (request, reply) => answer(reply, request.params.format, 'services', open311.services()),
+    { schema: { operationId: 'open311ListServices', ...documents(Open311ServiceList, 'One service per kind of equipment (XML: <services><service>)', [400, 403, 404]), tags, summary: 'Open311 service list: one service per kind of equipment, the same in every jurisdiction', params: Type.Object({ format: Format }), querystring: JurisdictionQuery } },
+    async (request, reply) => {
+      // Every jurisdiction offers the same services; an unknown one, or a key of another city, is still refused.
+      await readerJurisdiction(fastify.db, request.query);
+      return answer(reply, request.params.format, 'services', open311.services());
+    },
   );
 
   fastify.get(
     '/services/:code.:format',
-    { schema: { tags, summary: 'Open311 service definition: the fault choices of a kind of equipment', params: Type.Object({ code: ServiceCode, format: Format }) } },
+    { schema: { operationId: 'open311GetServiceDefinition', ...documents(Open311ServiceDefinition, 'The attributes a request of this service takes (XML: <service_definition>)', [400, 403, 404]), tags, summary: 'Open311 service definition: the fault choices of a kind of equipment', params: Type.Object({ code: ServiceCode, format: Format }), querystring: JurisdictionQuery } },
     async (request, reply) => {
+      await readerJurisdiction(fastify.db, request.query);
       const definition = open311.serviceDefinition(request.params.code);
       if (!definition) throw new Open311Error(404, `service_code ${request.params.code} not found`);
       return answer(reply, request.params.format, 'definition', definition);
@@ -147,6 +185,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     '/requests.:format',
     {
       schema: {
+        operationId: 'open311PostRequest',
+        ...documents(Open311PostedRequest, 'Filed: the new request’s service_request_id (XML: <service_requests><request>)', [400, 403, 404], 201),
         tags,
         summary: 'Open311 post a request (form-encoded, with api_key); it enters the repair workflow',
         // The spec posts HTML forms; multipart forms and a JSON object of the same fields are taken too.
@@ -169,56 +209,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
       },
     },
     async (request, reply) => {
-      const body = request.body;
-      const fields = body as Record<string, string>;
-      const key = given(body.api_key);
-      // The spec: a missing or wrong key is 403.
-      if (key === undefined) throw new Open311Error(403, 'api_key is required to post a request');
-      const client = await open311.clientByKey(fastify.db, key);
-      if (!client) throw new Open311Error(403, 'api_key is not valid');
-      const place = await jurisdictionOf(fastify.db, client.cityCode, given(body.jurisdiction_id));
-      const city = place!.code;
-      if (!(ASSET_TYPES as readonly string[]).includes(body.service_code)) throw new Open311Error(404, `service_code ${body.service_code} not found`);
-      const category = body.service_code as AssetType;
-      const fault = fields['attribute[fault]'];
-      if (!fault || !ASSET_CATALOGUE[category].faults.some((f) => f.key === fault)) {
-        throw new Open311Error(400, `attribute[fault] is required: one of ${ASSET_CATALOGUE[category].faults.map((f) => f.key).join(', ')}`);
-      }
-      const elsewhere = `this api_key files requests only into jurisdiction_id ${city}`;
-      const assetCode = given(fields['attribute[asset_code]']);
-      // Passed on as sent, up to the spec's 4 000 characters (the ticket service still trims its ends).
-      const report: ReportTicketBody = { category, fault, ...(body.description !== undefined && body.description.trim() !== '' ? { description: body.description } : {}) };
-      const lat = given(body.lat);
-      const long = given(body.long);
-      const addressId = given(body.address_id);
-      const address = given(body.address_string);
-      if (assetCode) {
-        const assetCity = await cityOfAsset(fastify.db, assetCode);
-        if (assetCity !== undefined && assetCity !== city) throw new Open311Error(403, elsewhere);
-        report.assetCode = assetCode;
-      } else if (lat !== undefined || long !== undefined) {
-        if (lat === undefined || long === undefined) throw new Open311Error(400, 'lat and long must be given together');
-        if (!NUMERIC.test(lat) || !NUMERIC.test(long)) throw new Open311Error(400, 'lat and long must be decimal degrees (WGS-84)');
-        report.lat = Number(lat);
-        report.lng = Number(long);
-        if (Math.abs(report.lat) > 90 || Math.abs(report.lng) > 180) throw new Open311Error(400, 'lat/long out of range');
-        const pointCity = await cityOfPoint(fastify.db, report.lat, report.lng);
-        if (pointCity === undefined) throw new Open311Error(400, 'lat/long lies outside every jurisdiction this server serves');
-        if (pointCity !== city) throw new Open311Error(403, elsewhere);
-      } else if (addressId !== undefined) {
-        // An address_id is a venue of the registry (as GET requests answers it).
-        const venueCity = await cityOfVenue(fastify.db, addressId);
-        if (venueCity === undefined) throw new Open311Error(400, `address_id ${addressId} is no venue of the registry`);
-        if (venueCity !== city) throw new Open311Error(403, elsewhere);
-        report.venueId = addressId.toLowerCase();
-      } else if (address !== undefined) {
-        report.venueId = await venueForAddress(fastify.db, city, address);
-      } else throw new Open311Error(400, 'lat and long, address_string, address_id or attribute[asset_code] is required');
-      if (body.phone && /^1[3-9]\d{9}$/.test(body.phone)) report.phone = body.phone;
-      const id = await reportTicket(fastify.db, null, report, { ip: request.ip, open311ClientId: client.id }, fastify.now());
-      const created = await open311.requestForToken(fastify.db, id);
-      // The spec: service_request_id, or a token when there is none yet; the ticket exists at once, so the id.
-      return answer(reply, request.params.format, 'requests', [{ service_request_id: created!.service_request_id, service_notice: '', account_id: '' }], 201);
+      const filed = await fileRequest(fastify.db, request.body, request.ip, fastify.now());
+      return answer(reply, request.params.format, 'requests', [{ ...filed, service_notice: '', account_id: '' }], 201);
     },
   );
 
@@ -239,22 +231,12 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     { additionalProperties: false },
   );
 
-  /** The caller's jurisdiction: its key's city (an unknown key is 403), else jurisdiction_id, else every city. */
-  async function readerJurisdiction(query: { api_key?: string; jurisdiction_id?: string }) {
-    const key = given(query.api_key);
-    let keyCity: string | undefined;
-    if (key !== undefined) {
-      const client = await open311.clientByKey(fastify.db, key);
-      if (!client) throw new Open311Error(403, 'api_key is not valid');
-      keyCity = client.cityCode;
-    }
-    return jurisdictionOf(fastify.db, keyCity, given(query.jurisdiction_id));
-  }
-
   fastify.get(
     '/requests.:format',
     {
       schema: {
+        operationId: 'open311ListRequests',
+        ...documents(Open311RequestList, 'The requests that match, newest first (XML: <service_requests><request>)', [400, 403, 404]),
         tags,
         summary: 'Open311 requests: the spec’s filters (comma lists; the last 90 days; at most 1 000) plus page and page_size',
         params: Type.Object({ format: Format }),
@@ -262,7 +244,7 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
       },
     },
     async (request, reply) => {
-      const place = await readerJurisdiction(request.query);
+      const place = await readerJurisdiction(fastify.db, request.query);
       const filter = requestFilter(request.query, place?.timeZone ?? 'Asia/Shanghai', fastify.now(), place?.code);
       const found = filter.matchesNothing ? [] : await open311.findRequests(fastify.db, filter, publicBaseUrl);
       return answer(reply, request.params.format, 'requests', found);
@@ -273,6 +255,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     '/servicerequestupdates.:format',
     {
       schema: {
+        operationId: 'open311ListUpdates',
+        ...documents(Open311UpdateList, 'The public updates in the window, oldest first (XML: <service_request_updates><request_update>)', [400, 403, 404]),
         tags,
         summary: 'Open311 service request updates (the extension): each public event of the requests, start_date to end_date (the last 90 days by default)',
         params: Type.Object({ format: Format }),
@@ -292,7 +276,7 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     },
     async (request, reply) => {
       const q = request.query;
-      const place = await readerJurisdiction(q);
+      const place = await readerJurisdiction(fastify.db, q);
       const window = requestFilter({ ...q, service_request_id: undefined }, place?.timeZone ?? 'Asia/Shanghai', fastify.now(), place?.code);
       const ids = given(q.service_request_id)
         ?.split(',')
@@ -307,6 +291,8 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
     '/servicerequestupdates.:format',
     {
       schema: {
+        operationId: 'open311PostUpdate',
+        ...documents(Open311UpdateList, 'Added: the new update (XML: <service_request_updates><request_update>)', [400, 403, 404], 201),
         tags,
         summary: 'Open311 post an update (the extension) to a request the client filed itself',
         consumes: ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json'],
@@ -322,21 +308,16 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
       },
     },
     async (request, reply) => {
-      const key = given(request.body.api_key);
-      if (key === undefined) throw new Open311Error(403, 'api_key is required to post an update');
-      const client = await open311.clientByKey(fastify.db, key);
-      if (!client) throw new Open311Error(403, 'api_key is not valid');
-      if (request.body.description.trim() === '') throw new Open311Error(400, 'description is required');
-      const update = await addClientUpdate(fastify.db, client.id, request.body.service_request_id.trim().toUpperCase(), request.body.description, fastify.now());
+      const update = await postUpdate(fastify.db, request.body, fastify.now());
       return answer(reply, request.params.format, 'updates', [update], 201);
     },
   );
 
   fastify.get(
     '/requests/:id.:format',
-    { schema: { tags, summary: 'Open311 one request', params: Type.Object({ id: Id, format: Format }), querystring: Type.Object({ api_key: Text(200), jurisdiction_id: Text(40) }, { additionalProperties: false }) } },
+    { schema: { operationId: 'open311GetRequest', ...documents(Open311RequestList, 'The request, as a list of one (XML: <service_requests><request>)', [403, 404]), tags, summary: 'Open311 one request', params: Type.Object({ id: Id, format: Format }), querystring: Type.Object({ api_key: Text(200), jurisdiction_id: Text(40) }, { additionalProperties: false }) } },
     async (request, reply) => {
-      const place = await readerJurisdiction(request.query);
+      const place = await readerJurisdiction(fastify.db, request.query);
       const filter = { ids: [request.params.id.toUpperCase()], page: 1, pageSize: 1, ...(place ? { cityCode: place.code } : {}) };
       const [found] = await open311.findRequests(fastify.db, filter, publicBaseUrl);
       if (!found) throw new Open311Error(404, `service_request_id ${request.params.id} not found`);
@@ -346,7 +327,7 @@ const open311Routes: FastifyPluginAsyncTypebox<Open311Options> = async (fastify,
 
   fastify.get(
     '/tokens/:token.:format',
-    { schema: { tags, summary: 'Open311 the request a token stands for', params: Type.Object({ token: Id, format: Format }) } },
+    { schema: { operationId: 'open311GetToken', ...documents(Open311RequestList, 'The request the token stands for, as a list of one (XML: <service_requests><request>)', [404]), tags, summary: 'Open311 the request a token stands for', params: Type.Object({ token: Id, format: Format }) } },
     async (request, reply) => {
       const found = await open311.requestForToken(fastify.db, request.params.token);
       if (!found) throw new Open311Error(404, `token ${request.params.token} not found`);

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lte, not, or, isNotNull, type SQL } from 'd
 import { schema, type Db, type Queryable } from '@sports/db';
 import { open311Status } from '@sports/domain';
 import { Open311Refusal } from './open311-requests.ts';
-import { PUBLIC_NOTE_KINDS } from './tickets.ts';
+import { PUBLIC_NOTE_KINDS, tellDispatchersOfClientUpdate } from './tickets.ts';
 
 /** An update a client posted on a request of its own: staff read it with the ticket; the feed shows it. */
 export const CLIENT_NOTE_KIND = 'open311_note';
@@ -66,12 +66,13 @@ export async function findUpdates(db: Queryable, filter: UpdateFilter): Promise<
 
 /**
  * A client adds to a request it filed itself (another's is 403, an unknown one 404): a note in the
- * ticket's history, in one transaction with the ticket's updated time.
+ * ticket's history, in one transaction with the ticket's updated time and a message to the
+ * dispatchers of its owner.
  */
 export async function addClientUpdate(db: Db, clientId: string, code: string, description: string, now: Date): Promise<Open311Update> {
   const t = schema.tickets;
   return db.transaction(async (tx) => {
-    const [ticket] = await tx.select({ id: t.id, state: t.state, clientId: t.open311ClientId }).from(t).where(eq(t.code, code)).for('update');
+    const [ticket] = await tx.select({ id: t.id, code: t.code, organisationId: t.organisationId, state: t.state, clientId: t.open311ClientId }).from(t).where(eq(t.code, code)).for('update');
     if (!ticket) throw new Open311Refusal(404, `service_request_id ${code} not found`);
     if (ticket.clientId !== clientId) throw new Open311Refusal(403, 'a client may add updates only to the requests it filed');
     const [event] = await tx
@@ -79,6 +80,7 @@ export async function addClientUpdate(db: Db, clientId: string, code: string, de
       .values({ ticketId: ticket.id, at: now, actorId: null, kind: CLIENT_NOTE_KIND, note: description, internal: false })
       .returning({ id: schema.ticketEvents.id });
     await tx.update(t).set({ updatedAt: now }).where(eq(t.id, ticket.id));
+    await tellDispatchersOfClientUpdate(tx, ticket, description);
     return { update_id: String(event!.id), service_request_id: code, status: open311Status(ticket.state), updated_datetime: now.toISOString(), description, media_url: '' };
   });
 }

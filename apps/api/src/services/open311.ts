@@ -241,7 +241,8 @@ export async function findRequests(db: Db, filter: RequestFilter, publicBaseUrl:
       status_notes: notes ?? '',
       service_name: entry.zh,
       service_code: ticket.category,
-      description: [fault?.zh, ticket.description].filter(Boolean).join('：'),
+      // The text as its reporter sent it; the fault's name only when they wrote nothing.
+      description: ticket.description || (fault?.zh ?? ''),
       agency_responsible: agency,
       service_notice: '',
       requested_datetime: ticket.createdAt.toISOString(),

@@ -241,6 +241,16 @@ export interface ReportContext {
   open311ClientId?: string;
 }
 
+/** The people who dispatch an organisation's tickets. */
+async function dispatchersOf(tx: Queryable, organisationId: string): Promise<string[]> {
+  const ra = schema.roleAssignments;
+  const rows = await tx
+    .selectDistinct({ userId: ra.userId })
+    .from(ra)
+    .where(and(eq(ra.organisationId, organisationId), inArray(ra.role, [...DISPATCH_ROLES])));
+  return rows.map((r) => r.userId);
+}
+
 /** Everyone who dispatches the owner's tickets hears of a new one. */
 async function tellDispatchers(
   tx: Queryable,
@@ -248,19 +258,31 @@ async function tellDispatchers(
   ticket: { id: string; code: string },
   body: Pick<ReportTicketBody, 'category' | 'fault' | 'description'>,
 ): Promise<void> {
-  const ra = schema.roleAssignments;
-  const dispatchers = await tx
-    .selectDistinct({ userId: ra.userId })
-    .from(ra)
-    .where(and(eq(ra.organisationId, organisationId), inArray(ra.role, [...DISPATCH_ROLES])));
   const what = faultName(body.category, body.fault).zh;
   await notify(
     tx,
-    dispatchers.map(({ userId }) => ({
+    (await dispatchersOf(tx, organisationId)).map((userId) => ({
       userId,
       kind: 'ticket.new',
       title: '新报修待受理',
       body: `报修单 ${ticket.code}：${what}${body.description?.trim() ? `，${body.description.trim().slice(0, 60)}` : ''}`,
+      data: { ticketId: ticket.id, code: ticket.code },
+    })),
+  );
+}
+
+/**
+ * The dispatchers of a ticket's owner hear that the Open311 client that filed it added to it (the
+ * 12345 hotline passing on a caller's follow-up), in the caller's transaction.
+ */
+export async function tellDispatchersOfClientUpdate(tx: Queryable, ticket: { id: string; code: string; organisationId: string }, text: string): Promise<void> {
+  await notify(
+    tx,
+    (await dispatchersOf(tx, ticket.organisationId)).map((userId) => ({
+      userId,
+      kind: 'ticket.update',
+      title: '报修单有新的补充',
+      body: `报修单 ${ticket.code}（Open311 接入方补充）：${text.trim().slice(0, 60)}`,
       data: { ticketId: ticket.id, code: ticket.code },
     })),
   );

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from '@sports/contracts';
+import { ERROR_TITLES, ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from '@sports/contracts';
 import { isDatabaseUnavailable } from '@sports/db';
 import { refuseOpen311 } from '../../routes/open311.ts';
 import { DomainError } from '../../services/errors.ts';
@@ -21,10 +22,46 @@ declare module 'fastify' {
     /** The caller's language, from Accept-Language: English when asked for, Chinese otherwise. */
     locale: Locale;
   }
+  interface FastifyInstance {
+    /** The methods a path takes, when it is a path of the API that does not take the one asked (for 405). */
+    allowedMethods(url: string): string[];
+  }
 }
 
+const LOCALE_OF_TAG: [RegExp, Locale][] = [
+  [/^en(-|$)/, 'en'],
+  [/^(zh(-|$)|\*$)/, 'zh-CN'],
+];
+
+/**
+ * The caller's language from Accept-Language (RFC 9110 §12.5.4): of the languages we speak, the one
+ * given the highest weight (`q`, 1 when not said; 0 means "not this one"); the first listed among
+ * equals; Chinese when none of ours is asked for.
+ */
 export function localeOf(acceptLanguage: string | undefined): Locale {
-  return acceptLanguage?.trim().toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  let best: Locale = 'zh-CN';
+  let bestWeight = 0;
+  for (const range of (acceptLanguage ?? '').split(',').slice(0, 32)) {
+    const [tag = '', ...parameters] = range.trim().toLowerCase().split(';');
+    const weightParameter = parameters.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = weightParameter === undefined ? 1 : /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(weightParameter.slice(2)) ? Number(weightParameter.slice(2)) : 0;
+    const locale = LOCALE_OF_TAG.find(([pattern]) => pattern.test(tag.trim()))?.[1];
+    if (locale && weight > bestWeight) {
+      best = locale;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}
+
+/** Where a problem type is documented: the `type` of every problem+json, under the public base. */
+export function problemType(publicBaseUrl: string, code: ErrorCode): string {
+  return `${publicBaseUrl}/api/v1/problems/${code}`;
+}
+
+/** A problem's title in a language: the short summary of its type (RFC 9457 §3.1.3). */
+export function problemTitle(code: ErrorCode, locale: Locale): string {
+  return locale === 'en' ? ERROR_TITLES[code].en : ERROR_TITLES[code].zh;
 }
 
 interface AjvIssue {
@@ -73,11 +110,11 @@ function fieldProblems(issues: AjvIssue[], locale: Locale): FieldMessage[] {
   return [...byField].map(([field, message]) => ({ field, message }));
 }
 
-function problem(request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldMessage[], existingId?: string): Problem {
+function problem(base: string, request: FastifyRequest, code: ErrorCode, detail: string, fields?: FieldMessage[], existingId?: string): Problem {
   const status = ERRORS[code].status;
   return {
-    type: `urn:sports-platform:problem:${code}`,
-    title: code,
+    type: problemType(base, code),
+    title: problemTitle(code, request.locale),
     status,
     code,
     detail,
@@ -88,20 +125,29 @@ function problem(request: FastifyRequest, code: ErrorCode, detail: string, field
   };
 }
 
+/** A problem+json answer, saying its language and that the language follows Accept-Language. */
 function send(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.status(body.status).type('application/problem+json').send(body);
+  return reply
+    .status(body.status)
+    .type('application/problem+json')
+    .header('content-language', reply.request.locale)
+    .header('vary', 'Accept-Language')
+    .send(body);
 }
 
 /**
  * Errors Fastify meets before a route is chosen (a URL that is not well formed, a constraint that
  * fails): answered as problem+json like every other refusal. Given as the `frameworkErrors` option.
  */
-export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const code = codeForFrameworkError(err) ?? 'VALIDATION_FAILED';
-  request.log.info({ err: { code: err.code, message: err.message } }, 'request refused');
-  // Open311 clients read errors in the spec's own form, whatever went wrong.
-  if (request.url.startsWith('/open311/')) return void refuseOpen311(request, reply, ERRORS[code].status, errorMessage(code, 'en'));
-  void send(reply, problem(request, code, errorMessage(code, localeOf(request.headers['accept-language']))));
+export function frameworkErrors(publicBaseUrl: string) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const code = codeForFrameworkError(err) ?? 'VALIDATION_FAILED';
+    request.log.info({ err: { code: err.code, message: err.message } }, 'request refused');
+    // Open311 clients read errors in the spec's own form, whatever went wrong.
+    if (request.url.startsWith('/open311/')) return void refuseOpen311(request, reply, ERRORS[code].status, errorMessage(code, 'en'));
+    request.locale = localeOf(request.headers['accept-language']);
+    void send(reply, problem(publicBaseUrl, request, code, errorMessage(code, request.locale)));
+  };
 }
 
 /**
@@ -109,7 +155,11 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
  * the limit, a request that never finishes arriving): a problem+json like every other refusal,
  * written to the socket, in Chinese since no header could be read. Given as `clientErrorHandler`.
  */
-export function clientErrors(err: NodeJS.ErrnoException, socket: Duplex): void {
+export function clientErrors(publicBaseUrl: string) {
+  return (err: NodeJS.ErrnoException, socket: Duplex): void => answerClientError(publicBaseUrl, err, socket);
+}
+
+function answerClientError(publicBaseUrl: string, err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'VALIDATION_FAILED';
   const { status } = ERRORS[code];
@@ -122,10 +172,11 @@ export function clientErrors(err: NodeJS.ErrnoException, socket: Duplex): void {
     ? xml
       ? ['text/xml', toXml('errors', 'error', errors)]
       : ['application/json', JSON.stringify(errors)]
-    : ['application/problem+json', JSON.stringify({ type: `urn:sports-platform:problem:${code}`, title: code, status, code, detail: errorMessage(code, 'zh-CN') })];
+    : ['application/problem+json', JSON.stringify({ type: problemType(publicBaseUrl, code), title: problemTitle(code, 'zh-CN'), status, code, detail: errorMessage(code, 'zh-CN') })];
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${type}; charset=utf-8\r\n` +
+        (open311 ? '' : 'Content-Language: zh-CN\r\n') +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
@@ -157,8 +208,27 @@ function codeForFrameworkError(err: FastifyError): ErrorCode | undefined {
  * code and a message in the caller's language; anything unexpected is logged with the request and
  * answered with a 500 that reveals nothing.
  */
-export default fp(
-  async (fastify) => {
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export interface ErrorsOptions {
+  publicBaseUrl: string;
+}
+
+export default fp<ErrorsOptions>(
+  async (fastify, { publicBaseUrl }) => {
+    // Every route's path, to tell a path that does not take a method (405) from one that does not exist (404).
+    const paths = FindMyWay();
+    fastify.addHook('onRoute', (route) => {
+      if (route.url.includes('*')) return; // the web app's catch-all names no path
+      for (const method of [route.method].flat().map((m) => m.toUpperCase() as HTTPMethod)) {
+        if (!paths.hasRoute(method, route.url)) paths.on(method, route.url, () => undefined);
+      }
+    });
+    fastify.decorate('allowedMethods', (url: string) => {
+      const path = url.split('?')[0]!;
+      return METHODS.filter((method) => paths.find(method, path) !== null);
+    });
+
     fastify.decorateRequest('locale', 'zh-CN');
     fastify.addHook('onRequest', (request, _reply, done) => {
       request.locale = localeOf(request.headers['accept-language']);
@@ -172,30 +242,36 @@ export default fp(
         if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
         const fields = err.fields.map((f) => ({ field: f.field, message: locale === 'en' ? f.en : f.zh }));
         const existingId = typeof err.params.existingId === 'string' ? err.params.existingId : undefined;
-        return send(reply, problem(request, err.code, errorMessage(err.code, locale, err.params), fields, existingId));
+        return send(reply, problem(publicBaseUrl, request, err.code, errorMessage(err.code, locale, err.params), fields, existingId));
       }
       if (err.validation) {
         const fields = fieldProblems(err.validation as AjvIssue[], locale);
-        return send(reply, problem(request, 'VALIDATION_FAILED', errorMessage('VALIDATION_FAILED', locale), fields));
+        return send(reply, problem(publicBaseUrl, request, 'VALIDATION_FAILED', errorMessage('VALIDATION_FAILED', locale), fields));
       }
       const code = codeForFrameworkError(err);
       if (code) {
         request.log.info({ err: { code: err.code, message: err.message } }, 'request refused');
-        return send(reply, problem(request, code, errorMessage(code, locale)));
+        return send(reply, problem(publicBaseUrl, request, code, errorMessage(code, locale)));
       }
       if (isDatabaseUnavailable(err)) {
         // The database is away for now (restart, terminated session, no connection in time): try again soon.
         request.log.warn({ err }, 'database unavailable');
         reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
-        return send(reply, problem(request, 'UNAVAILABLE', errorMessage('UNAVAILABLE', locale)));
+        return send(reply, problem(publicBaseUrl, request, 'UNAVAILABLE', errorMessage('UNAVAILABLE', locale)));
       }
       request.log.error({ err }, 'unhandled error');
-      return send(reply, problem(request, 'INTERNAL', errorMessage('INTERNAL', locale)));
+      return send(reply, problem(publicBaseUrl, request, 'INTERNAL', errorMessage('INTERNAL', locale)));
     });
 
-    fastify.setNotFoundHandler((request, reply) =>
-      send(reply, problem(request, 'ROUTE_NOT_FOUND', errorMessage('ROUTE_NOT_FOUND', request.locale))),
-    );
+    fastify.setNotFoundHandler((request, reply) => {
+      const allow = fastify.allowedMethods(request.url);
+      if (allow.length > 0) {
+        reply.header('allow', allow.join(', '));
+        const detail = errorMessage('METHOD_NOT_ALLOWED', request.locale, { method: request.method, allow: allow.join(', ') });
+        return send(reply, problem(publicBaseUrl, request, 'METHOD_NOT_ALLOWED', detail));
+      }
+      return send(reply, problem(publicBaseUrl, request, 'ROUTE_NOT_FOUND', errorMessage('ROUTE_NOT_FOUND', request.locale)));
+    });
   },
   { name: 'errors' },
 );

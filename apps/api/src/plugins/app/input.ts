@@ -156,6 +156,15 @@ export default fp(
       const charset = foreignCharset(request.headers['content-type']);
       done(charset ? new DomainError('UNSUPPORTED_MEDIA_TYPE') : undefined);
     });
+    // A body of a media type the operation does not take is 415, before it is read: a route takes
+    // what its schema's `consumes` lists, JSON when it lists nothing.
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
+      const type = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+      const schema = request.routeOptions.schema as { body?: unknown; consumes?: readonly string[] } | undefined;
+      if (type === undefined || !schema?.body) return done(null, payload);
+      const takes = schema.consumes ?? ['application/json'];
+      done(takes.includes(type) ? null : new DomainError('UNSUPPORTED_MEDIA_TYPE'), payload);
+    });
     fastify.addHook('preValidation', (request, _reply, done) => {
       try {
         cleanRequest(request);

@@ -34,6 +34,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...anyone,
       schema: {
+        operationId: 'getAssetByCode',
         tags,
         summary: '扫码查看设施 What the report page shows for a label’s code: type, fault choices, venue, status; signed in, whether I said 我也遇到 on its open ticket',
         params: AssetCodeParams,
@@ -48,6 +49,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...signedIn,
       schema: {
+        operationId: 'listAssets',
         tags,
         security: bearer,
         summary: '设施台账 Assets of the venues I keep, filtered by venue, type and status',
@@ -62,6 +64,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...signedIn,
       schema: {
+        operationId: 'createAsset',
         tags,
         security: bearer,
         summary: '登记设施 Register equipment at a venue; it gets its label code',
@@ -75,7 +78,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     '/assets/:id',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '设施详情 One asset', params: AssetParams, response: { 200: Asset, ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'getAsset', tags, security: bearer, summary: '设施详情 One asset', params: AssetParams, response: { 200: Asset, ...problems(400, 401, 403, 404) } },
     },
     async (request) => assets.getAsset(fastify.db, request.actor, request.params.id, links, fastify.now()),
   );
@@ -84,6 +87,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...signedIn,
       schema: {
+        operationId: 'updateAsset',
         tags,
         security: bearer,
         summary: '修改设施信息 Change an asset (its venue and code stay)',
@@ -99,6 +103,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...signedIn,
       schema: {
+        operationId: 'setAssetStatus',
         tags,
         security: bearer,
         summary: '设施状态 Mark an asset ok, degraded or out of service (a reason unless ok)',
@@ -115,6 +120,7 @@ const assetRoutes: FastifyPluginAsyncTypebox<AssetRoutesOptions> = async (fastif
     {
       ...signedIn,
       schema: {
+        operationId: 'printAssetLabels',
         tags,
         security: bearer,
         summary: '打印二维码标签 A print-ready A4 HTML page of QR labels for every asset of the venue',

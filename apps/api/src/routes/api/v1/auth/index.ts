@@ -16,6 +16,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
     {
       config: { private: true },
       schema: {
+        operationId: 'register',
         tags: ['auth'],
         summary: '注册 Register with a mainland mobile number',
         body: RegisterBody,
@@ -33,6 +34,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
     {
       config: { private: true },
       schema: {
+        operationId: 'logIn',
         tags: ['auth'],
         summary: '登录 Sign in',
         body: LoginBody,
@@ -50,6 +52,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
     {
       config: { private: true },
       schema: {
+        operationId: 'refreshToken',
         tags: ['auth'],
         summary: '换取新令牌 Exchange the refresh cookie for a new access token',
         response: { 200: Session, ...problems(401, 403) },
@@ -70,6 +73,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (fastify,
     {
       config: { private: true },
       schema: {
+        operationId: 'logOut',
         tags: ['auth'],
         summary: '退出登录 Sign out this device',
         response: { 204: Type.Null() },

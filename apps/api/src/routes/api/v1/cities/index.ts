@@ -8,7 +8,7 @@ import { bearer, problems } from '../../../responses.ts';
 const cityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:city/booking-rules',
-    { schema: { tags: ['bookings'], params: CityParams, response: { 200: ResidentRules, ...problems(400) } } },
+    { schema: { operationId: 'getCityBookingRules', summary: '居民预约规则 The city’s resident rules: quota, hours per day, no-show suspension', tags: ['bookings'], params: CityParams, response: { 200: ResidentRules, ...problems(400) } } },
     async (request) => residentRules(fastify.db, request.params.city),
   );
   fastify.put(
@@ -16,6 +16,7 @@ const cityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'setCityBookingRules',
         tags: ['bookings'],
         security: bearer,
         summary: '居民预约规则 Set the city’s resident rules (city bureau admin)',

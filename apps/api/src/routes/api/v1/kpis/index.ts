@@ -13,6 +13,7 @@ const kpiRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...signedIn,
       schema: {
+        operationId: 'getKpis',
         tags: ['dashboard'],
         security: bearer,
         summary: '数据看板 Every KPI of a city or district for a period, against its target, with breakdowns for drill-down',
@@ -28,6 +29,7 @@ const kpiRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...signedIn,
       schema: {
+        operationId: 'listAuditEntries',
         tags: ['dashboard'],
         security: bearer,
         summary: '操作日志 Who changed what and when, in the organisations I reach',

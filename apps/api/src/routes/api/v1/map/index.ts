@@ -21,6 +21,7 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (fastify, {
     '/settings',
     {
       schema: {
+        operationId: 'getMapSettings',
         tags: ['venues'],
         summary: '地图设置 Tile source for the map page and the coordinate system of its tiles',
         response: { 200: MapSettings },
@@ -36,6 +37,8 @@ const mapRoutes: FastifyPluginAsyncTypebox<MapRoutesOptions> = async (fastify, {
       // Encoded here, once per distinct collection, rather than by the compress plugin per request.
       compress: false,
       schema: {
+        operationId: 'getVenuesGeoJson',
+        produces: ['application/geo+json'],
         tags: ['venues'],
         summary: '体育地图 Public venues as GeoJSON (RFC 7946), same filters as the list',
         querystring: VenueFilters,

@@ -18,6 +18,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'getMyIdentity',
         tags: identityTags,
         summary: '我的实名信息 My real-name record, masked, and the consent text',
         security: bearer,
@@ -31,6 +32,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'setMyIdentity',
         tags: identityTags,
         summary: '实名登记或更正 Record or correct name and ID number (checked by GB 11643; stored encrypted)',
         security: bearer,
@@ -45,6 +47,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'deleteMyIdentity',
         tags: identityTags,
         summary: '删除实名信息 Delete it; school registrations not yet begun are cancelled',
         security: bearer,
@@ -58,10 +61,11 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
   );
 
   fastify.get(
-    '/',
+    '',
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'getMe',
         tags: ['auth'],
         summary: '当前用户 The signed-in user, phone masked, with roles and their scopes',
         security: bearer,
@@ -76,6 +80,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'getMyBookingStanding',
         tags: ['bookings'],
         summary: '我的预约资格 Suspension (why, until when), the city rules, my calendar feed URL',
         security: bearer,
@@ -90,7 +95,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     '/notifications',
     {
       onRequest: fastify.authenticate,
-      schema: { tags: ['auth'], summary: '消息 My inbox, newest first', security: bearer, response: { 200: Type.Array(Notification), ...problems(401) } },
+      schema: { operationId: 'listMyNotifications', tags: ['auth'], summary: '消息 My inbox, newest first', security: bearer, response: { 200: Type.Array(Notification), ...problems(401) } },
     },
     async (request) => listNotifications(fastify.db, request.actor.userId),
   );
@@ -99,7 +104,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     '/notifications/:id/read',
     {
       onRequest: fastify.authenticate,
-      schema: { tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401, 404) } },
+      schema: { operationId: 'markNotificationRead', summary: '标为已读 Mark one of my messages read', tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401, 404) } },
     },
     async (request, reply) => {
       await markNotificationRead(fastify.db, request.actor.userId, request.params.id);

@@ -18,9 +18,10 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('onRequest', fastify.authenticate);
 
   fastify.get(
-    '/',
+    '',
     {
       schema: {
+        operationId: 'listOrganisations',
         tags: ['organisations'],
         summary: '我可管理的机构 Organisations within my scope',
         security: bearer,
@@ -32,9 +33,10 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   );
 
   fastify.post(
-    '/',
+    '',
     {
       schema: {
+        operationId: 'createOrganisation',
         tags: ['organisations'],
         summary: '新建机构 Create an organisation under a bureau (bureau admin)',
         security: bearer,
@@ -50,6 +52,8 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id',
     {
       schema: {
+        operationId: 'getOrganisation',
+        summary: '机构详情 One organisation within my scope',
         tags: ['organisations'],
         security: bearer,
         params: OrganisationParams,
@@ -63,6 +67,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/roles',
     {
       schema: {
+        operationId: 'listOrganisationRoles',
         tags: ['organisations'],
         summary: '机构内的角色 Roles held in an organisation (bureau admin)',
         security: bearer,
@@ -77,6 +82,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/roles',
     {
       schema: {
+        operationId: 'grantRole',
         tags: ['organisations'],
         summary: '授予角色 Grant a role to a registered user (bureau admin, audited)',
         security: bearer,
@@ -95,6 +101,7 @@ const organisationRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/roles/:assignmentId',
     {
       schema: {
+        operationId: 'revokeRole',
         tags: ['organisations'],
         summary: '撤销角色 Revoke a role (bureau admin, audited)',
         security: bearer,

@@ -6,9 +6,10 @@ import { problems } from '../../../responses.ts';
 
 const regionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
-    '/',
+    '',
     {
       schema: {
+        operationId: 'listRegions',
         tags: ['regions'],
         summary: '城市与区县 Cities and districts',
         querystring: Type.Object({ city: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) }),

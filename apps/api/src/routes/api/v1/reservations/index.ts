@@ -10,9 +10,10 @@ import {
   Reservation,
   ReservationParams,
 } from '@sports/contracts';
-import { calendar, calendarBooking, reservationEvent, type CalendarSite } from '../../../../services/icalendar.ts';
+import { calendar, calendarBooking, lastModifiedOf, reservationEvent, type CalendarSite } from '../../../../services/icalendar.ts';
 import { DomainError } from '../../../../services/errors.ts';
 import * as reservations from '../../../../services/reservations.ts';
+import { CalendarNotModified, sendCalendar } from '../../../calendar-reply.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface ReservationRoutesOptions {
@@ -26,11 +27,12 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
   const tags = ['bookings'];
 
   fastify.post(
-    '/',
+    '',
     {
       // The account is read by the booking's own statement (one round trip for both): see reserve.
       onRequest: fastify.verifyToken,
       schema: {
+        operationId: 'createReservation',
         tags,
         security: bearer,
         summary: '预约场地 Book whole consecutive slots of a court (Idempotency-Key required)',
@@ -54,10 +56,11 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
   );
 
   fastify.get(
-    '/',
+    '',
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'listMyReservations',
         tags,
         security: bearer,
         summary: '我的预约 My bookings, upcoming or past',
@@ -72,12 +75,16 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
     '/:id.ics',
     {
       onRequest: fastify.authenticate,
+      // Encoded by sendCalendar, so that each content coding has its own strong ETag.
+      compress: false,
       schema: {
+        operationId: 'getReservationCalendar',
+        produces: ['text/calendar'],
         tags,
         security: bearer,
-        summary: '加入日历 One booking as iCalendar (RFC 5545)',
+        summary: '加入日历 One booking as iCalendar (RFC 5545), with ETag and Last-Modified',
         params: ReservationParams,
-        response: { 200: Type.String(), ...problems(400, 401, 404) },
+        response: { 200: Type.String(), 304: CalendarNotModified, ...problems(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -87,10 +94,8 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
       const booking = await calendarBooking(fastify.db, reservation.id);
       if (!booking) throw new DomainError('NOT_FOUND');
       const body = calendar([reservationEvent(booking, site)], reservation.venue.name);
-      return reply
-        .type('text/calendar; charset=utf-8')
-        .header('content-disposition', `attachment; filename="booking-${reservation.code}.ics"`)
-        .send(body);
+      reply.header('content-disposition', `attachment; filename="booking-${reservation.code}.ics"`);
+      return sendCalendar(request, reply, body, lastModifiedOf(booking));
     },
   );
 
@@ -98,7 +103,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
     '/:id',
     {
       onRequest: fastify.authenticate,
-      schema: { tags, security: bearer, params: ReservationParams, response: { 200: Reservation, ...problems(400, 401, 404) } },
+      schema: { operationId: 'getReservation', summary: '预约详情 One of my bookings (venue staff: any booking of their venues)', tags, security: bearer, params: ReservationParams, response: { 200: Reservation, ...problems(400, 401, 404) } },
     },
     async (request) => reservations.getReservation(fastify.db, secrets, request.actor, request.params.id),
   );
@@ -108,6 +113,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'cancelReservation',
         tags,
         security: bearer,
         summary: '取消预约 Cancel: free before the deadline; venue staff cancel with a reason',
@@ -124,10 +130,11 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
 /** POST /check-ins: the gate scans the QR or types the code. */
 export const checkInRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = async (fastify, { secrets }) => {
   fastify.post(
-    '/',
+    '',
     {
       onRequest: fastify.authenticate,
       schema: {
+        operationId: 'checkIn',
         tags: ['bookings'],
         security: bearer,
         summary: '签到 Check a visitor in (30 min before to 15 min after the start)',

@@ -53,7 +53,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/schools/:organisationId/pledge',
     {
       onRequest: fastify.identify,
-      schema: { tags, summary: '安全承诺书 The school’s current safety pledge; `accepted` for the signed-in resident', params: SchoolParams, response: { 200: Pledge, ...problems(400, 404) } },
+      schema: { operationId: 'getSchoolPledge', tags, summary: '安全承诺书 The school’s current safety pledge; `accepted` for the signed-in resident', params: SchoolParams, response: { 200: Pledge, ...problems(400, 404) } },
     },
     async (request) => plans.getPledge(fastify.db, request.params.organisationId, request.actor?.userId),
   );
@@ -61,7 +61,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/schools/:organisationId/pledge',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '发布新版承诺书 A new version of the pledge (school staff)', params: SchoolParams, body: SetPledgeBody, response: { 200: Pledge, ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'publishSchoolPledge', tags, security: bearer, summary: '发布新版承诺书 A new version of the pledge (school staff)', params: SchoolParams, body: SetPledgeBody, response: { 200: Pledge, ...problems(400, 401, 403, 404) } },
     },
     async (request) => plans.setPledge(fastify.db, request.actor, request.params.organisationId, request.body),
   );
@@ -69,7 +69,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/schools/:organisationId/pledge/acceptances',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '同意承诺书 Accept the current version', params: SchoolParams, body: AcceptPledgeBody, response: { 204: Type.Null(), ...problems(400, 401, 404, 409) } },
+      schema: { operationId: 'acceptSchoolPledge', tags, security: bearer, summary: '同意承诺书 Accept the current version', params: SchoolParams, body: AcceptPledgeBody, response: { 204: Type.Null(), ...problems(400, 401, 404, 409) } },
     },
     async (request, reply) => {
       await plans.acceptPledge(fastify.db, request.actor, request.params.organisationId, request.body.version);
@@ -80,32 +80,32 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
   // ——— opening plans ———
   fastify.get(
     '/school-plans',
-    { ...signedIn, schema: { tags, security: bearer, summary: '开放计划 Plans of the schools I run', querystring: SchoolPlanListQuery, response: { 200: Page(SchoolPlan), ...problems(400, 401) } } },
+    { ...signedIn, schema: { operationId: 'listSchoolPlans', tags, security: bearer, summary: '开放计划 Plans of the schools I run', querystring: SchoolPlanListQuery, response: { 200: Page(SchoolPlan), ...problems(400, 401) } } },
     async (request) => plans.listPlans(fastify.db, request.actor, request.query),
   );
   fastify.post(
     '/school-plans',
-    { ...signedIn, schema: { tags, security: bearer, summary: '新建开放计划（草稿） A draft plan', body: SchoolPlanBody, response: { 201: SchoolPlan, ...problems(400, 401, 403, 404) } } },
+    { ...signedIn, schema: { operationId: 'createSchoolPlan', tags, security: bearer, summary: '新建开放计划（草稿） A draft plan', body: SchoolPlanBody, response: { 201: SchoolPlan, ...problems(400, 401, 403, 404) } } },
     async (request, reply) => reply.status(201).send(await plans.createPlan(fastify.db, request.actor, request.body)),
   );
   fastify.post(
     '/school-plans/preview',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '预览 The calendar a plan would produce, holidays and make-up days marked; saves nothing', body: SchoolPlanBody, response: { 200: PlanPreview, ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'previewSchoolPlan', tags, security: bearer, summary: '预览 The calendar a plan would produce, holidays and make-up days marked; saves nothing', body: SchoolPlanBody, response: { 200: PlanPreview, ...problems(400, 401, 403, 404) } },
     },
     async (request) => plans.previewPlan(fastify.db, request.actor, request.body),
   );
   fastify.get(
     '/school-plans/:id',
-    { ...signedIn, schema: { tags, security: bearer, summary: '开放计划详情 One plan', params: SchoolPlanParams, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404) } } },
+    { ...signedIn, schema: { operationId: 'getSchoolPlan', tags, security: bearer, summary: '开放计划详情 One plan', params: SchoolPlanParams, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404) } } },
     async (request) => plans.getPlan(fastify.db, request.actor, request.params.id),
   );
   fastify.put(
     '/school-plans/:id',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '修改草稿 Edit a draft (published plans are withdrawn and replaced instead)', params: SchoolPlanParams, body: SchoolPlanBody, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404, 409) } },
+      schema: { operationId: 'updateSchoolPlan', tags, security: bearer, summary: '修改草稿 Edit a draft (published plans are withdrawn and replaced instead)', params: SchoolPlanParams, body: SchoolPlanBody, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404, 409) } },
     },
     async (request) => plans.updatePlan(fastify.db, request.actor, request.params.id, request.body),
   );
@@ -113,7 +113,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-plans/:id/publish',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '发布 Publish: sessions are written for the registration window', params: SchoolPlanParams, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404, 409) } },
+      schema: { operationId: 'publishSchoolPlan', tags, security: bearer, summary: '发布 Publish: sessions are written for the registration window', params: SchoolPlanParams, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404, 409) } },
     },
     async (request) => plans.publishPlan(fastify.db, request.actor, request.params.id, fastify.now()),
   );
@@ -121,7 +121,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-plans/:id/withdraw',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '撤回 Withdraw: future sessions close and registrants are told', params: SchoolPlanParams, body: WithdrawBody, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'withdrawSchoolPlan', tags, security: bearer, summary: '撤回 Withdraw: future sessions close and registrants are told', params: SchoolPlanParams, body: WithdrawBody, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404) } },
     },
     async (request) => plans.withdrawPlan(fastify.db, request.actor, request.params.id, request.body.reason, fastify.now()),
   );
@@ -130,7 +130,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
   fastify.get(
     '/school-sessions',
     {
-      schema: { tags, summary: '可报名场次 Open sessions with places left, next 7 days', querystring: SchoolSessionQuery, response: { 200: Page(SchoolSession), ...problems(400) } },
+      schema: { operationId: 'listSchoolSessions', tags, summary: '可报名场次 Open sessions with places left, next 7 days', querystring: SchoolSessionQuery, response: { 200: Page(SchoolSession), ...problems(400) } },
     },
     async (request) => registrations.listSessions(fastify.db, request.query, fastify.now()),
   );
@@ -138,13 +138,13 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-sessions/managed',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '本校场次 Sessions of the schools I run, any status', querystring: ManagedSessionQuery, response: { 200: Page(SchoolSession), ...problems(400, 401) } },
+      schema: { operationId: 'listManagedSchoolSessions', tags, security: bearer, summary: '本校场次 Sessions of the schools I run, any status', querystring: ManagedSessionQuery, response: { 200: Page(SchoolSession), ...problems(400, 401) } },
     },
     async (request) => registrations.listManagedSessions(fastify.db, request.actor, request.query, fastify.now()),
   );
   fastify.get(
     '/school-sessions/:id',
-    { schema: { tags, summary: '场次详情 One session', params: SessionParams, response: { 200: SchoolSession, ...problems(400, 404) } } },
+    { schema: { operationId: 'getSchoolSession', tags, summary: '场次详情 One session', params: SessionParams, response: { 200: SchoolSession, ...problems(400, 404) } } },
     async (request) => registrations.getSession(fastify.db, request.params.id),
   );
   fastify.post(
@@ -152,6 +152,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'registerForSchoolSession',
         tags,
         security: bearer,
         summary: '报名 Register (with up to 3 children) — Idempotency-Key required; places are taken atomically',
@@ -178,7 +179,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-sessions/:id/close',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '关闭场次 Close a session: registrants are released without penalty and told', params: SessionParams, body: CloseSessionBody, response: { 200: SchoolSession, ...problems(400, 401, 403, 404, 409) } },
+      schema: { operationId: 'closeSchoolSession', tags, security: bearer, summary: '关闭场次 Close a session: registrants are released without penalty and told', params: SessionParams, body: CloseSessionBody, response: { 200: SchoolSession, ...problems(400, 401, 403, 404, 409) } },
     },
     async (request) => registrations.closeSession(fastify.db, request.actor, request.params.id, request.body.reason, fastify.now()),
   );
@@ -186,7 +187,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-sessions/:id/registrations',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '报名名单 Who registered, masked', params: SessionParams, querystring: PageQuery, response: { 200: Page(StaffRegistration), ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'listSessionRegistrations', tags, security: bearer, summary: '报名名单 Who registered, masked', params: SessionParams, querystring: PageQuery, response: { 200: Page(StaffRegistration), ...problems(400, 401, 403, 404) } },
     },
     async (request) => registrations.listSessionRegistrations(fastify.db, request.actor, request.params.id, request.query),
   );
@@ -194,7 +195,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     '/school-sessions/:id/registrations.csv',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '导出名单 The list as CSV (UTF-8 with BOM, opens in Excel)', params: SessionParams, response: { 200: Type.String(), ...problems(400, 401, 403, 404) } },
+      schema: { operationId: 'exportSessionRegistrations', produces: ['text/csv'], tags, security: bearer, summary: '导出名单 The list as CSV (UTF-8 with BOM, opens in Excel)', params: SessionParams, response: { 200: Type.String(), ...problems(400, 401, 403, 404) } },
     },
     async (request, reply) => {
       const { filename, body } = await registrations.sessionRegistrationsCsv(fastify.db, request.actor, request.params.id);
@@ -207,21 +208,21 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
   );
   fastify.get(
     '/school-sessions/:id/headcount',
-    { ...signedIn, schema: { tags, security: bearer, summary: '在场人数 Registered, inside now, left', params: SessionParams, response: { 200: Headcount, ...problems(400, 401, 403, 404) } } },
+    { ...signedIn, schema: { operationId: 'getSessionHeadcount', tags, security: bearer, summary: '在场人数 Registered, inside now, left', params: SessionParams, response: { 200: Headcount, ...problems(400, 401, 403, 404) } } },
     async (request) => registrations.sessionHeadcount(fastify.db, request.actor, request.params.id),
   );
 
   // ——— my registrations ———
   fastify.get(
     '/school-registrations',
-    { ...signedIn, schema: { tags, security: bearer, summary: '我的校园开放报名 My registrations', querystring: MyRegistrationsQuery, response: { 200: Page(SchoolRegistration), ...problems(400, 401) } } },
+    { ...signedIn, schema: { operationId: 'listMySchoolRegistrations', tags, security: bearer, summary: '我的校园开放报名 My registrations', querystring: MyRegistrationsQuery, response: { 200: Page(SchoolRegistration), ...problems(400, 401) } } },
     async (request) => registrations.listMyRegistrations(fastify.db, secrets, request.actor, request.query, fastify.now()),
   );
   fastify.post(
     '/school-registrations/:id/cancel',
     {
       ...signedIn,
-      schema: { tags, security: bearer, summary: '取消报名 Cancel before the session starts; the places are freed', params: RegistrationParams, response: { 200: SchoolRegistration, ...problems(400, 401, 404, 409) } },
+      schema: { operationId: 'cancelSchoolRegistration', tags, security: bearer, summary: '取消报名 Cancel before the session starts; the places are freed', params: RegistrationParams, response: { 200: SchoolRegistration, ...problems(400, 401, 404, 409) } },
     },
     async (request) => registrations.cancelRegistration(fastify.db, secrets, request.actor, request.params.id, fastify.now()),
   );
@@ -232,6 +233,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'recordSchoolEntry',
         tags,
         security: bearer,
         summary: '入校/离校核验 Check a party in (30 min before to the end) or out, by QR or typed code',
@@ -248,6 +250,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'getSchoolOpeningSummary',
         tags,
         security: bearer,
         summary: '学校场地开放统计 Per district: school venues, open in the next 7 days, ratio vs target, places',

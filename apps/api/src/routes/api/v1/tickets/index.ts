@@ -51,6 +51,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...anyone,
       schema: {
+        operationId: 'reportTicket',
         tags,
         summary: '报修 Report a fault: by asset code, venue (and court) or map point; without an account, with a phone number',
         body: ReportTicketBody,
@@ -71,6 +72,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     '/tickets/suggestions',
     {
       schema: {
+        operationId: 'suggestDuplicateTickets',
         tags,
         summary: '可能重复的报修 Open tickets on the same asset, or within 50 m in the same category',
         querystring: TicketSuggestionsQuery,
@@ -85,6 +87,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'listTickets',
         tags,
         security: bearer,
         summary: '报修队列 Tickets of the organisations I reach: overdue first, then by due time',
@@ -100,6 +103,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'listMyTickets',
         tags,
         security: bearer,
         summary: '我的报修 Tickets I reported or follow, newest first',
@@ -115,6 +119,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...anyone,
       schema: {
+        operationId: 'getTicket',
         tags,
         summary: '报修详情 A ticket with its timeline (internal notes for staff only) and the moves I may make',
         params: TicketParams,
@@ -130,6 +135,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       ...anyone,
       config: multipartUpload,
       schema: {
+        operationId: 'uploadTicketPhoto',
         tags,
         security: bearer,
         summary:
@@ -158,6 +164,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'listTicketTechnicians',
         tags,
         security: bearer,
         summary: '可派维修人员 Technicians of the ticket’s owner, least busy first (dispatchers and bureaus)',
@@ -173,6 +180,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'listTransferTargets',
         tags,
         security: bearer,
         summary: '可转办单位 Organisations of the same city a ticket may be transferred to',
@@ -188,6 +196,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'listOpen311Clients',
         tags,
         security: bearer,
         summary: 'Open311 客户端 Clients allowed to post reports into the bureaus I administer',
@@ -202,6 +211,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'issueOpen311Client',
         tags,
         security: bearer,
         summary: '发放 Open311 密钥 Issue a key to a client; the answer is the only time the key is shown',
@@ -217,6 +227,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'revokeOpen311Client',
         tags,
         security: bearer,
         summary: '吊销 Open311 密钥 Revoke a client’s key at once',
@@ -232,6 +243,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'getTicketSla',
         tags,
         security: bearer,
         summary: '维修时限 The organisation’s repair promise in hours per priority',
@@ -247,6 +259,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'setTicketSla',
         tags,
         security: bearer,
         summary: '设置维修时限 Set the promise; tickets reported from now on are due by it',
@@ -263,6 +276,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'addMeToo',
         tags,
         security: bearer,
         summary: '我也遇到 +1 on an open ticket (and follow it); idempotent',
@@ -277,6 +291,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'followTicket',
         tags,
         security: bearer,
         summary: '关注 Follow a ticket’s progress; idempotent',
@@ -292,6 +307,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'moveTicket',
         tags,
         security: bearer,
         summary: '处理报修 Make a workflow move (accept, dispatch, resolve, …) as dispatcher, technician, reporter or bureau',
@@ -311,6 +327,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'addTicketNote',
         tags,
         security: bearer,
         summary: '备注 A note on the timeline by staff; `internal` notes are hidden from the reporter and the public',
@@ -330,6 +347,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     {
       ...signedIn,
       schema: {
+        operationId: 'rateTicket',
         tags,
         security: bearer,
         summary: '评价维修 The reporter rates the repair 1–5, once, after it is resolved',

@@ -26,6 +26,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/availability',
     {
       schema: {
+        operationId: 'getAvailability',
         tags,
         summary: '可预约时段 Slots per court for 1–14 days; never says who booked',
         params: VenueParams,
@@ -54,6 +55,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...staff,
       schema: {
+        operationId: 'getVenueDay',
         tags,
         security: bearer,
         summary: '场地日视图 Every court and booking of one day (venue staff)',
@@ -70,6 +72,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...staff,
       schema: {
+        operationId: 'blockCourts',
         tags,
         security: bearer,
         summary: '锁定场地 Block courts for maintenance or an event; bookings in the way are cancelled without penalty',
@@ -87,6 +90,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...staff,
       schema: {
+        operationId: 'createSeries',
         tags,
         security: bearer,
         summary: '固定场 A club’s weekly booking for a term; conflicts are listed',
@@ -103,6 +107,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...staff,
       schema: {
+        operationId: 'setVenueBookingSettings',
         tags,
         security: bearer,
         summary: '预约规则 Venue-wide booking settings',
@@ -119,6 +124,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       ...staff,
       schema: {
+        operationId: 'setResourceBookingSettings',
         tags,
         security: bearer,
         summary: 'A court’s own booking settings (null: use the venue’s)',

@@ -30,10 +30,11 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const actorOrNull = (request: FastifyRequest): Actor | null => request.actor ?? null;
 
   fastify.get(
-    '/',
+    '',
     {
       onRequest: fastify.identify,
       schema: {
+        operationId: 'listVenues',
         tags: ['venues'],
         summary: '场馆列表 Venues: filters, distance sort, open now; `managed=true` lists what I manage',
         querystring: VenueListQuery,
@@ -48,6 +49,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.identify,
       schema: {
+        operationId: 'getVenue',
         tags: ['venues'],
         summary: '场馆详情 A venue with resources, photos and the next 7 days of opening hours',
         params: VenueParams,
@@ -64,9 +66,10 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const writes = { security: bearer, tags: ['venues'] };
 
     staff.post(
-      '/',
+      '',
       {
         schema: {
+          operationId: 'createVenue',
           ...writes,
           summary: '新建场馆 Create a venue (bureau admin in scope, or the owning operator/school)',
           body: CreateVenueBody,
@@ -81,6 +84,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/:id',
       {
         schema: {
+          operationId: 'updateVenue',
           ...writes,
           summary: '修改场馆 Edit a venue; only a bureau admin reassigns its owner',
           params: VenueParams,
@@ -95,6 +99,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/:id/hours',
       {
         schema: {
+          operationId: 'setVenueHours',
           ...writes,
           summary: '设置开放时间 Set the weekly hours and holiday rule',
           params: VenueParams,
@@ -109,6 +114,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/:id/exceptions',
       {
         schema: {
+          operationId: 'addVenueException',
           ...writes,
           summary: '临时闭馆或特殊开放 Add a dated closure or special hours, with a reason',
           params: VenueParams,
@@ -125,7 +131,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     staff.delete(
       '/:id/exceptions/:exceptionId',
       {
-        schema: { ...writes, params: ExceptionParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
+        schema: { operationId: 'deleteVenueException', summary: '删除临时安排 Remove a dated closure or special hours', ...writes, params: ExceptionParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
       },
       async (request, reply) => {
         await venues.deleteHoursException(fastify.db, request.actor, request.params.id, request.params.exceptionId, fastify.now());
@@ -137,6 +143,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/:id/resources',
       {
         schema: {
+          operationId: 'addResource',
           ...writes,
           summary: '新增场地 Add a bookable resource (court, lane, field…)',
           params: VenueParams,
@@ -152,6 +159,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       '/:id/resources/:resourceId',
       {
         schema: {
+          operationId: 'updateResource',
           ...writes,
           summary: '修改场地 Edit a resource: name, status, capacity, its own week',
           params: ResourceParams,
@@ -168,6 +176,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       {
         config: multipartUpload,
         schema: {
+          operationId: 'uploadVenuePhoto',
           ...writes,
           summary: '上传照片 Upload a photo (multipart field `file`; JPEG, PNG or WebP)',
           consumes: ['multipart/form-data'],
@@ -185,7 +194,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     staff.delete(
       '/:id/photos/:photoId',
       {
-        schema: { ...writes, params: PhotoParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
+        schema: { operationId: 'deleteVenuePhoto', summary: '删除照片 Remove a photo of the venue', ...writes, params: PhotoParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
       },
       async (request, reply) => {
         await venues.deleteVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, request.params.photoId);
