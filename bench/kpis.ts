@@ -20,7 +20,7 @@ import { addDays, localDate } from '@sports/domain';
 import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
-import { refreshKpiRange } from '../apps/api/src/services/kpi-rollups.ts';
+import { refreshKpiRange } from '../apps/api/src/services/dashboard/kpi-rollups.ts';
 import { scratchDatabase } from './scratch.ts';
 import { ms, percentiles } from './stats.ts';
 

@@ -29,6 +29,8 @@ export interface LoadResult {
   errors: number;
   bytesPerAnswer: number;
   statuses: Record<string, number>;
+  /** How long the load ran, in seconds. */
+  seconds: number;
   /** CPU time this process spent, in ms. */
   cpu: number;
 }
@@ -77,6 +79,7 @@ function run(request: LoadRequest): Promise<LoadResult> {
         errors: result.errors,
         bytesPerAnswer: result.throughput.average / Math.max(1, result.requests.average),
         statuses: Object.fromEntries(statuses),
+        seconds: result.duration,
         cpu: (cpu.user + cpu.system) / 1000,
       });
     });
@@ -107,4 +110,10 @@ if (process.argv[1] === self && process.send) {
       },
     );
   });
+}
+
+/** Answers of the given statuses per second of the run: what a ratio of throughputs counts. */
+export function answeredPerSecond(result: LoadResult, ...statuses: number[]): number {
+  const answered = statuses.reduce((sum, status) => sum + (result.statuses[String(status)] ?? 0), 0);
+  return answered / Math.max(result.seconds, 1e-9);
 }

@@ -19,7 +19,7 @@ import { regionSeeds } from '@sports/seeds';
 import { buildApp } from '../apps/api/src/app.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
 import { compressWith } from '../apps/api/src/plugins/external/compress.ts';
-import { extendOpenIntervals } from '../apps/api/src/services/open-intervals.ts';
+import { extendOpenIntervals } from '../apps/api/src/services/venues/open-intervals.ts';
 import { scratchDatabase } from './scratch.ts';
 import { ms, percentiles } from './stats.ts';
 

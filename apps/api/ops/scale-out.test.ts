@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { openDatabase, schema, type Database } from '@sports/db';
 import { JINSHUI, PASSWORD, ZHENGZHOU, insertCityFixture, insertUser } from '../test/support/fixtures.ts';
-import { hashPassword } from '../src/services/passwords.ts';
+import { hashPassword } from '../src/services/accounts/passwords.ts';
 import {
   call,
   scratchDatabase,

@@ -11,7 +11,7 @@ import errorsPlugin, { clientErrors, frameworkErrors } from './plugins/app/error
 import inputPlugin from './plugins/app/input.ts';
 import sweepsPlugin from './plugins/app/sweeps.ts';
 import schoolRoutes from './routes/api/v1/schools/index.ts';
-import { identityKeys, localIdentityKey } from './services/identity.ts';
+import { identityKeys, localIdentityKey } from './services/accounts/identity.ts';
 import answerCachePlugin from './plugins/app/answer-cache.ts';
 import uploadsPlugin from './plugins/app/uploads.ts';
 import compressPlugin from './plugins/external/compress.ts';

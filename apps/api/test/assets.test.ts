@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { schema, sqlState } from '@sports/db';
 import { ASSET_CATALOGUE, ASSET_CODE_PATTERN } from '@sports/domain';
 import { loadConfig } from '../src/config.ts';
-import { LABEL_QR_OPTIONS } from '../src/services/asset-labels.ts';
+import { LABEL_QR_OPTIONS } from '../src/services/repairs/asset-labels.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
 

@@ -3,8 +3,8 @@ import { count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { addDays, localDate } from '@sports/domain';
 import { DEMO_PASSWORD, DEMO_RESIDENT_COUNT, DEMO_STAFF, demoResidentPhone, loadDemoData } from '@sports/seeds';
-import { runKpiSweep } from '../src/services/kpi-rollups.ts';
-import { extendSchoolSessions } from '../src/services/school-plans.ts';
+import { runKpiSweep } from '../src/services/dashboard/kpi-rollups.ts';
+import { extendSchoolSessions } from '../src/services/schools/school-plans.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
 let t: TestApp;

@@ -21,7 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { loadConfig } from '../src/config.ts';
-import { calendar, fold, reservationEvent, type CalendarBooking } from '../src/services/icalendar.ts';
+import { calendar, fold, reservationEvent, type CalendarBooking } from '../src/services/booking/icalendar.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 

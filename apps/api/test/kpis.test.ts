@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '@sports/db';
 import { addDays } from '@sports/domain';
-import { refreshKpiRange } from '../src/services/kpi-rollups.ts';
-import { splitPeriod } from '../src/services/kpis.ts';
+import { refreshKpiRange } from '../src/services/dashboard/kpi-rollups.ts';
+import { splitPeriod } from '../src/services/dashboard/kpis.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
 

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
-import { MAX_PHOTOS_PER_VENUE } from '../src/services/venues.ts';
+import { MAX_PHOTOS_PER_VENUE } from '../src/services/venues/venue-rows.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, PASSWORD, bearerFor, insertCityFixture, insertUser } from './support/fixtures.ts';
 

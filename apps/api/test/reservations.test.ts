@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { AnswerCache, acceptsGzip } from '../src/plugins/app/answer-cache.ts';
-import { runBookingSweep } from '../src/services/booking-sweeps.ts';
+import { runBookingSweep } from '../src/services/booking/booking-sweeps.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { idNumberCheckChar } from '@sports/domain';
-import { runBookingSweep } from '../src/services/booking-sweeps.ts';
-import { extendSchoolSessions } from '../src/services/school-plans.ts';
+import { runBookingSweep } from '../src/services/booking/booking-sweeps.ts';
+import { extendSchoolSessions } from '../src/services/schools/school-plans.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertUser } from './support/fixtures.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { MAX_BLOCK_DAYS } from '@sports/domain';
-import { MAX_CONCURRENT_DECODES, MAX_IMAGE_PIXELS, limitConcurrency } from '../src/services/photos.ts';
+import { MAX_CONCURRENT_DECODES, MAX_IMAGE_PIXELS, limitConcurrency } from '../src/services/venues/photos.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, PASSWORD, ZHENGZHOU, bearerFor, freshPhone, insertCityFixture, insertUser } from './support/fixtures.ts';
 

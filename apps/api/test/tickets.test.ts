@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { schema } from '@sports/db';
 import { TICKET_MOVES, TICKET_WORKFLOW, type TicketMove, type TicketState } from '@sports/domain';
-import { runTicketSweep } from '../src/services/ticket-sweeps.ts';
+import { runTicketSweep } from '../src/services/repairs/ticket-sweeps.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { haversineMeters } from '@sports/domain';
-import { extendOpenIntervals } from '../src/services/open-intervals.ts';
+import { extendOpenIntervals } from '../src/services/venues/open-intervals.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { rawClient } from './support/fuzz-http.ts';
 import { JINSHUI, ORDOS, ZHENGZHOU, ZHONGYUAN, bearerFor, insertCityFixture, insertUser } from './support/fixtures.ts';

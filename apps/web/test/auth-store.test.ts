@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { registerAccount } from '@/api/auth.ts';
-import { ApiError, request } from '@/api/http.ts';
-import { listOrganisations, listRoleAssignments } from '@/api/organisations.ts';
+import { registerAccount } from '@/api/accounts/auth.ts';
+import { ApiError, request } from '@/api/shared/http.ts';
+import { listOrganisations, listRoleAssignments } from '@/api/accounts/organisations.ts';
 import { setLocale } from '@/modules/i18n.ts';
 import { useAuthStore } from '@/stores/auth.ts';
 import { json, pathOf, problem, session, stubFetch, user, type SeenRequest } from './fetch-stub.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ref } from 'vue';
 import type { Availability, Slot } from '@sports/contracts';
-import { formatPrice, idempotencyKeeper, toggleSlot } from '@/composables/booking-rules.ts';
-import { useBooking } from '@/composables/useBooking.ts';
+import { formatPrice, idempotencyKeeper, toggleSlot } from '@/lib/booking/booking-rules.ts';
+import { useBooking } from '@/composables/booking/useBooking.ts';
 import { json, problem, stubFetch } from './fetch-stub.ts';
 
 const free = { status: 'free' } as const;

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises } from '@vue/test-utils';
 import type { Kpi, KpiReport, RoleScope } from '@sports/contracts';
-import { auditDetailLines } from '@/composables/audit-format.ts';
-import { csvField, csvFileName, toCsv } from '@/composables/csv-export.ts';
-import { shareAxisMax, shareBarOption } from '@/composables/dashboard-charts.ts';
-import { bureauReach, dashboardQuery, dashboardViewFrom } from '@/composables/dashboard-scope.ts';
-import { districtTable, goodOrderTable, kpiTable, venueTable, type Translate } from '@/composables/dashboard-tables.ts';
-import { busiestCell, formatKpiValue, kpiStatus, utilisationBand } from '@/composables/kpi-format.ts';
-import { cityToday, monthPeriod, periodProblem, presetOf, presetPeriod } from '@/composables/kpi-period.ts';
-import { auditFilterProblems, auditQuery, emptyAuditFilter } from '@/composables/useAuditLog.ts';
-import { useKpiReport } from '@/composables/useKpiReport.ts';
+import { auditDetailLines } from '@/lib/dashboard/audit-format.ts';
+import { csvField, csvFileName, toCsv } from '@/lib/shared/csv-export.ts';
+import { shareAxisMax, shareBarOption } from '@/lib/dashboard/dashboard-charts.ts';
+import { bureauReach, dashboardQuery, dashboardViewFrom } from '@/lib/dashboard/dashboard-scope.ts';
+import { districtTable, goodOrderTable, kpiTable, venueTable, type Translate } from '@/lib/dashboard/dashboard-tables.ts';
+import { busiestCell, formatKpiValue, kpiStatus, utilisationBand } from '@/lib/dashboard/kpi-format.ts';
+import { cityToday, monthPeriod, periodProblem, presetOf, presetPeriod } from '@/lib/dashboard/kpi-period.ts';
+import { auditFilterProblems, auditQuery, emptyAuditFilter } from '@/composables/dashboard/useAuditLog.ts';
+import { useKpiReport } from '@/composables/dashboard/useKpiReport.ts';
 import { json, problem, stubFetch } from './fetch-stub.ts';
 
 afterEach(() => vi.unstubAllGlobals());

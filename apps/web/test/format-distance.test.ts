@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance } from '@/composables/formatDistance.ts';
+import { formatDistance } from '@/lib/shared/format-distance.ts';
 
 describe('a distance as residents read it', () => {
   it('is in metres, to the nearest 10, below a kilometre', () => {

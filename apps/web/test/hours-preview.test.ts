@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { HoursException, VenueDetail } from '@sports/contracts';
 import * as domain from '@sports/domain';
-import { hoursDraftOf, invalidDays, previewWeek, sameHours, setHoursBody } from '@/composables/hours-draft.ts';
+import { hoursDraftOf, invalidDays, previewWeek, sameHours, setHoursBody } from '@/lib/venues/hours-draft.ts';
 
 vi.mock('@sports/domain', async (importOriginal) => {
   const actual = await importOriginal<typeof domain>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { haversineMeters } from '@sports/domain';
-import { fromTileCrs, toTileCrs } from '@/composables/map-crs.ts';
+import { fromTileCrs, toTileCrs } from '@/lib/venues/map-crs.ts';
 
 const zhengzhou = { lat: 34.7466, lng: 113.6254 };
 

@@ -10,7 +10,7 @@ import {
   statusBody,
   statusProblems,
   updateAssetBody,
-} from '@/composables/asset-rules.ts';
+} from '@/lib/repairs/asset-rules.ts';
 import {
   dueIn,
   dueText,
@@ -21,12 +21,12 @@ import {
   moveProblems,
   requiredMoveFields,
   slaProblems,
-} from '@/composables/ticket-rules.ts';
-import { openLabelSheet } from '@/composables/useAssetRegistry.ts';
-import { useOpen311Clients } from '@/composables/useOpen311Clients.ts';
-import { useRepairTicket } from '@/composables/useRepairTicket.ts';
-import { ticketCodeProblem, useTicketQueue } from '@/composables/useTicketQueue.ts';
-import { useTicketSla } from '@/composables/useTicketSla.ts';
+} from '@/lib/repairs/ticket-rules.ts';
+import { openLabelSheet } from '@/composables/repairs/useAssetRegistry.ts';
+import { useOpen311Clients } from '@/composables/repairs/useOpen311Clients.ts';
+import { useRepairTicket } from '@/composables/repairs/useRepairTicket.ts';
+import { ticketCodeProblem, useTicketQueue } from '@/composables/repairs/useTicketQueue.ts';
+import { useTicketSla } from '@/composables/repairs/useTicketSla.ts';
 import { i18n, setLocale } from '@/modules/i18n.ts';
 import { json, pathOf, problem, stubFetch } from './fetch-stub.ts';
 

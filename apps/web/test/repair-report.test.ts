@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, ref } from 'vue';
 import { flushPromises } from '@vue/test-utils';
 import type { PublicAsset, TicketDetail, TicketEvent } from '@sports/contracts';
-import { ApiError, connectSession } from '@/api/http.ts';
-import { UnreadableImageError } from '@/composables/compressImage.ts';
+import { ApiError, connectSession } from '@/api/shared/http.ts';
+import { UnreadableImageError } from '@/lib/shared/compress-image.ts';
 import {
   canRate,
   emptyReportDraft,
@@ -17,11 +17,11 @@ import {
   residentTimeline,
   suggestionsQuery,
   type ReportPlace,
-} from '@/composables/report-rules.ts';
-import { pointFromQuery } from '@/composables/report-point.ts';
-import { useAssetReport } from '@/composables/useAssetReport.ts';
-import { useRepairReport } from '@/composables/useRepairReport.ts';
-import { useReportPhotos } from '@/composables/useReportPhotos.ts';
+} from '@/lib/repairs/report-rules.ts';
+import { pointFromQuery } from '@/lib/repairs/report-point.ts';
+import { useAssetReport } from '@/composables/repairs/useAssetReport.ts';
+import { useRepairReport } from '@/composables/repairs/useRepairReport.ts';
+import { useReportPhotos } from '@/composables/repairs/useReportPhotos.ts';
 import { json, pathOf, problem, stubFetch, type SeenRequest } from './fetch-stub.ts';
 
 const VENUE = '00000000-0000-4000-8000-000000000001';

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
 import { flushPromises } from '@vue/test-utils';
 import type { EntryResult, Identity, Pledge, SchoolRegistration, SchoolSession } from '@sports/contracts';
-import { HEADCOUNT_REFRESH_MS, useSchoolGate } from '@/composables/useSchoolGate.ts';
-import { useSchoolSession } from '@/composables/useSchoolSession.ts';
+import { HEADCOUNT_REFRESH_MS, useSchoolGate } from '@/composables/schools/useSchoolGate.ts';
+import { useSchoolSession } from '@/composables/schools/useSchoolSession.ts';
 import { json, pathOf, problem, stubFetch, type SeenRequest } from './fetch-stub.ts';
 
 const SCHOOL = '00000000-0000-4000-8000-00000000000a';

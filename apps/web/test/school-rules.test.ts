@@ -15,7 +15,7 @@ import {
   previewCalendar,
   registrationBody,
   windowDates,
-} from '@/composables/school-rules.ts';
+} from '@/lib/schools/school-rules.ts';
 
 const validId = (first17: string) => `${first17}${idNumberCheckChar(first17)}`;
 const TODAY = new Date('2026-11-25T10:45:00Z');

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { nextTick } from 'vue';
 import type { TicketDetail, TicketMoveBody } from '@sports/contracts';
 import type { TicketMove } from '@sports/domain';
-import { ApiError } from '@/api/http.ts';
+import { ApiError } from '@/api/shared/http.ts';
 import TicketMoveDialog from '@/components/console/TicketMoveDialog.vue';
 import { i18n, setLocale } from '@/modules/i18n.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import type { UpdateVenueBody, VenueDetail } from '@sports/contracts';
-import { ApiError } from '@/api/http.ts';
+import { ApiError } from '@/api/shared/http.ts';
 import VenueForm from '@/components/console/VenueForm.vue';
 import { i18n, setLocale } from '@/modules/i18n.ts';
 import { json, pathOf, stubFetch } from './fetch-stub.ts';

@@ -3,7 +3,7 @@ import { mount } from '@vue/test-utils';
 import type { HoursException, OpenInterval } from '@sports/contracts';
 import { plainCalendar, type HolidayCalendar } from '@sports/domain';
 import WeekHours from '@/components/WeekHours.vue';
-import { closedDayNote, weekOfHours } from '@/composables/venue-hours.ts';
+import { closedDayNote, weekOfHours } from '@/lib/venues/venue-hours.ts';
 import { i18n, setLocale } from '@/modules/i18n.ts';
 
 /** An interval as the API sends it, for a venue in Asia/Shanghai (UTC+8). */

@@ -8,7 +8,7 @@ import {
   searchFromRoute,
   searchToRoute,
   viewFromRoute,
-} from '@/composables/venue-search.ts';
+} from '@/lib/venues/venue-search.ts';
 
 describe('the map’s filters as API query parameters', () => {
   it('send nothing when nothing is chosen, so the server sees every public venue', () => {

@@ -1,7 +1,7 @@
-export { ERRORS, errorMessage } from './errors.ts';
-export { ERROR_TITLES } from './error-titles.ts';
-export type { ErrorCode, Locale } from './errors.ts';
-export { Uuid, Problem, ProblemType, ProblemTypeList, PageQuery, Page, Timestamp } from './common.ts';
+export { ERRORS, errorMessage } from './shared/errors.ts';
+export { ERROR_TITLES } from './shared/error-titles.ts';
+export type { ErrorCode, Locale } from './shared/errors.ts';
+export { Uuid, Problem, ProblemType, ProblemTypeList, PageQuery, Page, Timestamp } from './shared/common.ts';
 export {
   Phone,
   Password,
@@ -14,7 +14,7 @@ export {
   RoleScope,
   Me,
   Session,
-} from './auth.ts';
+} from './accounts/auth.ts';
 export {
   Region,
   Organisation,
@@ -24,7 +24,7 @@ export {
   RoleAssignment,
   GrantRoleBody,
   RoleAssignmentParams,
-} from './organisations.ts';
+} from './accounts/organisations.ts';
 export {
   SPORTS,
   VENUE_KINDS,
@@ -64,7 +64,7 @@ export {
   UpdateResourceBody,
   VenueFeatureCollection,
   MapSettings,
-} from './venues.ts';
+} from './venues/venues.ts';
 export {
   SLOT_STATES,
   RESERVATION_STATUSES,
@@ -94,7 +94,7 @@ export {
   BookingStanding,
   CityParams,
   StandingQuery,
-} from './bookings.ts';
+} from './booking/bookings.ts';
 export {
   IDENTITY_CONSENT,
   IdentityBody,
@@ -128,7 +128,7 @@ export {
   CloseSessionBody,
   OpeningSummaryQuery,
   OpeningSummary,
-} from './schools.ts';
+} from './schools/schools.ts';
 export {
   ASSET_TYPES,
   ASSET_STATUSES,
@@ -147,7 +147,7 @@ export {
   Asset,
   FaultChoice,
   PublicAsset,
-} from './assets.ts';
+} from './repairs/assets.ts';
 export {
   TICKET_STATES,
   TICKET_MOVES,
@@ -182,8 +182,8 @@ export {
   Open311Client,
   CreateOpen311ClientBody,
   IssuedOpen311Client,
-} from './tickets.ts';
-export { KPI_KEYS, KPI_UNITS, KpiQuery, Kpi, UtilisationCell, KpiReport, AuditQuery, AuditEntry } from './kpis.ts';
+} from './repairs/tickets.ts';
+export { KPI_KEYS, KPI_UNITS, KpiQuery, Kpi, UtilisationCell, KpiReport, AuditQuery, AuditEntry } from './dashboard/kpis.ts';
 export {
   Open311Discovery,
   Open311Service,
@@ -196,4 +196,4 @@ export {
   Open311Update,
   Open311UpdateList,
   Open311Errors,
-} from './open311.ts';
+} from './repairs/open311.ts';

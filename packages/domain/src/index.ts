@@ -1,14 +1,14 @@
-export { MAINLAND_MOBILE_PATTERN, isMainlandMobile, maskPhone } from './phone.ts';
-export { checkIdNumber, idNumberCheckChar, maskIdNumber } from './id-number.ts';
-export type { IdNumberCheck, IdNumberProblem } from './id-number.ts';
-export { STAFF_ROLES, ORGANISATION_KINDS, ROLE_ORGANISATION_KIND, roleFitsOrganisation } from './roles.ts';
-export type { Role, StaffRole, OrganisationKind } from './roles.ts';
-export { grantReaches, canActOn } from './scope.ts';
-export type { OrganisationPlace, RoleGrant } from './scope.ts';
-export { SPORTS, VENUE_KINDS, FACILITIES, PRICE_LEVELS, RESOURCE_MODES, RESOURCE_STATUSES } from './catalogue.ts';
-export type { Sport, VenueKind, Facility, PriceLevel, ResourceMode, ResourceStatus } from './catalogue.ts';
-export { EARTH_RADIUS_METERS, haversineMeters } from './geo.ts';
-export type { LatLng } from './geo.ts';
+export { MAINLAND_MOBILE_PATTERN, isMainlandMobile, maskPhone } from './accounts/phone.ts';
+export { checkIdNumber, idNumberCheckChar, maskIdNumber } from './accounts/id-number.ts';
+export type { IdNumberCheck, IdNumberProblem } from './accounts/id-number.ts';
+export { STAFF_ROLES, ORGANISATION_KINDS, ROLE_ORGANISATION_KIND, roleFitsOrganisation } from './accounts/roles.ts';
+export type { Role, StaffRole, OrganisationKind } from './accounts/roles.ts';
+export { grantReaches, canActOn } from './accounts/scope.ts';
+export type { OrganisationPlace, RoleGrant } from './accounts/scope.ts';
+export { SPORTS, VENUE_KINDS, FACILITIES, PRICE_LEVELS, RESOURCE_MODES, RESOURCE_STATUSES } from './venues/catalogue.ts';
+export type { Sport, VenueKind, Facility, PriceLevel, ResourceMode, ResourceStatus } from './venues/catalogue.ts';
+export { EARTH_RADIUS_METERS, haversineMeters } from './venues/geo.ts';
+export type { LatLng } from './venues/geo.ts';
 export {
   expandOpeningHours,
   isOpenAt,
@@ -18,7 +18,7 @@ export {
   addDays,
   weekdayOf,
   isCalendarDate,
-} from './opening-hours.ts';
+} from './venues/opening-hours.ts';
 export type {
   Weekday,
   TimeRange,
@@ -27,10 +27,10 @@ export type {
   HolidayRule,
   OpeningRules,
   OpenInterval,
-} from './opening-hours.ts';
-export { FORMATS, FIRST_YEAR, LAST_YEAR, isStorableDate, isTimestamp } from './formats.ts';
-export { chinaHolidayCalendar, plainCalendar } from './holiday-calendar.ts';
-export type { DayType, DayInfo, HolidayCalendar } from './holiday-calendar.ts';
+} from './venues/opening-hours.ts';
+export { FORMATS, FIRST_YEAR, LAST_YEAR, isStorableDate, isTimestamp } from './shared/formats.ts';
+export { chinaHolidayCalendar, plainCalendar } from './venues/holiday-calendar.ts';
+export type { DayType, DayInfo, HolidayCalendar } from './venues/holiday-calendar.ts';
 export {
   SLOT_LENGTHS,
   DEFAULT_BOOKING_SETTINGS,
@@ -51,7 +51,7 @@ export {
   MAX_BLOCK_DAYS,
   BLOCK_START_GRACE_MINUTES,
   checkBlockSpan,
-} from './booking.ts';
+} from './booking/booking.ts';
 export type {
   SlotLength,
   DayKind,
@@ -62,7 +62,7 @@ export type {
   SlotState,
   BookingRefusal,
   BlockRefusal,
-} from './booking.ts';
+} from './booking/booking.ts';
 export {
   SCHOOL_ELIGIBILITIES,
   MINOR_AGE,
@@ -80,7 +80,7 @@ export {
   withinEntryWindow,
   maskName,
   schoolOpenTarget,
-} from './school.ts';
+} from './schools/school.ts';
 export type {
   SchoolEligibility,
   SchoolPlanRules,
@@ -89,7 +89,7 @@ export type {
   EligibilityRefusal,
   EligibilityInput,
   SchoolQuota,
-} from './school.ts';
+} from './schools/school.ts';
 export {
   TICKET_STATES,
   TICKET_ACTORS,
@@ -116,7 +116,7 @@ export {
   isOverdue,
   checkSla,
   median,
-} from './tickets.ts';
+} from './repairs/tickets.ts';
 export type {
   TicketState,
   TicketActor,
@@ -128,7 +128,7 @@ export type {
   TicketPhotoKind,
   TicketSource,
   TicketSlaHours,
-} from './tickets.ts';
+} from './repairs/tickets.ts';
 export {
   ASSET_TYPES,
   ASSET_STATUSES,
@@ -145,8 +145,8 @@ export {
   serviceLifeEnds,
   serviceLifeState,
   checkAsset,
-} from './assets.ts';
-export type { AssetType, AssetStatus, FaultChoice, AssetTypeEntry, ServiceLifeState, AssetLife, AssetFacts, AssetProblem, AssetProblemReason } from './assets.ts';
+} from './repairs/assets.ts';
+export type { AssetType, AssetStatus, FaultChoice, AssetTypeEntry, ServiceLifeState, AssetLife, AssetFacts, AssetProblem, AssetProblemReason } from './repairs/assets.ts';
 export {
   ratio,
   utilisation,
@@ -162,7 +162,7 @@ export {
   KPI_KEYS,
   meetsTarget,
   kpiFigures,
-} from './kpis.ts';
-export type { KpiKey, KpiFigure, OpeningComplianceInput, OpeningCompliance } from './kpis.ts';
-export { checkPassword, PASSWORD_PROBLEMS } from './password.ts';
-export type { PasswordCheck, PasswordProblem } from './password.ts';
+} from './dashboard/kpis.ts';
+export type { KpiKey, KpiFigure, OpeningComplianceInput, OpeningCompliance } from './dashboard/kpis.ts';
+export { checkPassword, PASSWORD_PROBLEMS } from './accounts/password.ts';
+export type { PasswordCheck, PasswordProblem } from './accounts/password.ts';

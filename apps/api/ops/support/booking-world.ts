@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { openDatabase, schema } from '@sports/db';
 import { DEFAULT_RESIDENT_RULES, addDays, localDate } from '@sports/domain';
 import { regionSeeds } from '@sports/seeds';
-import { hashPassword } from '../../src/services/passwords.ts';
+import { hashPassword } from '../../src/services/accounts/passwords.ts';
 
 export const RESIDENT_PASSWORD = 'ops-load-Resident-7x!';
 const ZHENGZHOU = '410100';

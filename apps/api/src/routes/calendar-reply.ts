@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { bodyTag, COMPRESS_THRESHOLD, compressWith, entityTag, negotiateCoding } from '../plugins/external/compress.ts';
-import { notModified } from '../services/icalendar.ts';
+import { notModified } from '../services/booking/icalendar.ts';
 
 /** The 304 a calendar answer may give, as its route schema declares it. */
 export const CalendarNotModified = Type.Null({ description: 'Not modified: the calendar already has this version (If-None-Match / If-Modified-Since)' });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DomainError } from '../services/errors.ts';
+import { DomainError } from '../services/shared/errors.ts';
 import { problems } from './responses.ts';
 
 const Status = Type.Object({ status: Type.String() });

@@ -12,11 +12,11 @@ import {
   Open311ServiceList,
   Open311UpdateList,
 } from '@sports/contracts';
-import { DomainError } from '../services/errors.ts';
-import * as open311 from '../services/open311.ts';
-import { fileRequest, postUpdate, readerJurisdiction } from '../services/open311-filing.ts';
-import { findUpdates } from '../services/open311-updates.ts';
-import { given, Open311Refusal, requestFilter } from '../services/open311-requests.ts';
+import { DomainError } from '../services/shared/errors.ts';
+import * as open311 from '../services/repairs/open311.ts';
+import { fileRequest, postUpdate, readerJurisdiction } from '../services/repairs/open311-filing.ts';
+import { findUpdates } from '../services/repairs/open311-updates.ts';
+import { given, Open311Refusal, requestFilter } from '../services/repairs/open311-requests.ts';
 
 /**
  * Open311 GeoReport v2 at /open311/v2: every document as `.json` or `.xml` (the spec requires XML),

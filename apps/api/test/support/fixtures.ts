@@ -4,7 +4,7 @@ import request from 'supertest';
 import { schema, type Db } from '@sports/db';
 import type { StaffRole } from '@sports/domain';
 import { regionSeeds } from '@sports/seeds';
-import { hashPassword } from '../../src/services/passwords.ts';
+import { hashPassword } from '../../src/services/accounts/passwords.ts';
 
 export const PASSWORD = 'correct-horse-battery';
 /** One hash for every fixture user: hashing is deliberately slow. */

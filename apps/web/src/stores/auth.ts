@@ -1,8 +1,8 @@
 import { computed, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { LoginBody, Me, RegisterBody, Session, StaffRole } from '@sports/contracts';
-import { fetchMe, refreshSession, registerAccount, signIn, signOut } from '@/api/auth.ts';
-import { connectSession } from '@/api/http.ts';
+import { fetchMe, refreshSession, registerAccount, signIn, signOut } from '@/api/accounts/auth.ts';
+import { connectSession } from '@/api/shared/http.ts';
 
 /**
  * Who is signed in. The access token lives only in this closure (memory): never in localStorage, so a

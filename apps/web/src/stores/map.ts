@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import type { LocationQueryRaw } from 'vue-router';
 import type { MapSettings } from '@sports/contracts';
 import type { LatLng } from '@sports/domain';
-import { fetchMapSettings } from '@/api/map.ts';
+import { fetchMapSettings } from '@/api/venues/map.ts';
 
 export interface MapViewState {
   /** WGS-84, whatever the tiles use. */

@@ -1,7 +1,7 @@
 import { shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { Region } from '@sports/contracts';
-import { listRegions } from '@/api/regions.ts';
+import { listRegions } from '@/api/venues/regions.ts';
 
 /** Cities and districts: reference data that rarely changes, fetched once per city and shared. */
 export const useRegionStore = defineStore('regions', () => {

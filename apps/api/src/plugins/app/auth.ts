@@ -2,9 +2,9 @@ import jwt from '@fastify/jwt';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '@sports/contracts';
-import { loadActor, type Actor, type Caller } from '../../services/actor.ts';
-import type { SignedIn } from '../../services/accounts.ts';
-import { DomainError } from '../../services/errors.ts';
+import { loadActor, type Actor, type Caller } from '../../services/shared/actor.ts';
+import type { SignedIn } from '../../services/accounts/accounts.ts';
+import { DomainError } from '../../services/shared/errors.ts';
 
 export const REFRESH_COOKIE = 'sp_refresh';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -6,8 +6,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_TITLES, ERRORS, errorMessage, type ErrorCode, type Locale, type Problem } from '@sports/contracts';
 import { isDatabaseUnavailable } from '@sports/db';
 import { refuseOpen311 } from '../../routes/open311.ts';
-import { DomainError } from '../../services/errors.ts';
-import { toXml } from '../../services/open311.ts';
+import { DomainError } from '../../services/shared/errors.ts';
+import { toXml } from '../../services/repairs/open311.ts';
 
 /** Retry-After of a 503 answered while the database is away: it is back within seconds or not soon. */
 const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -5,7 +5,7 @@ import fastUri from 'fast-uri';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { FORMATS } from '@sports/domain';
-import { DomainError, fieldProblem, type FieldProblem } from '../../services/errors.ts';
+import { DomainError, fieldProblem, type FieldProblem } from '../../services/shared/errors.ts';
 
 /**
  * What the API accepts, checked before any handler runs (issue 12):

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin';
-import { runBookingSweep } from '../../services/booking-sweeps.ts';
-import { loggingSmsSender } from '../../services/notifications.ts';
-import { lastRefreshed, runKpiSweep } from '../../services/kpi-rollups.ts';
-import { extendOpenIntervals } from '../../services/open-intervals.ts';
-import { extendSchoolSessions } from '../../services/school-plans.ts';
-import { runTicketSweep } from '../../services/ticket-sweeps.ts';
+import { runBookingSweep } from '../../services/booking/booking-sweeps.ts';
+import { loggingSmsSender } from '../../services/accounts/notifications.ts';
+import { lastRefreshed, runKpiSweep } from '../../services/dashboard/kpi-rollups.ts';
+import { extendOpenIntervals } from '../../services/venues/open-intervals.ts';
+import { extendSchoolSessions } from '../../services/schools/school-plans.ts';
+import { runTicketSweep } from '../../services/repairs/ticket-sweeps.ts';
 
 export interface SweepsPluginOptions {
   /** Opening-interval upkeep and the dashboard's rollups; 0 turns it off (tests run sweeps by hand). */

@@ -4,8 +4,8 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, fieldProblem } from '../../services/errors.ts';
-import { localUploadStore, type UploadStore } from '../../services/photos.ts';
+import { DomainError, fieldProblem } from '../../services/shared/errors.ts';
+import { localUploadStore, type UploadStore } from '../../services/venues/photos.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
-import { DomainError } from '../../services/errors.ts';
+import { DomainError } from '../../services/shared/errors.ts';
 
 export interface RateLimitPluginOptions {
   perMinute: number;

@@ -12,8 +12,8 @@ import {
   UpdateAssetBody,
   VenueParams,
 } from '@sports/contracts';
-import { venueLabelSheet } from '../../../../services/asset-labels.ts';
-import * as assets from '../../../../services/assets.ts';
+import { venueLabelSheet } from '../../../../services/repairs/asset-labels.ts';
+import * as assets from '../../../../services/repairs/assets.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface AssetRoutesOptions {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { LoginBody, RegisterBody, Session } from '@sports/contracts';
-import * as accounts from '../../../../services/accounts.ts';
+import * as accounts from '../../../../services/accounts/accounts.ts';
 import { REFRESH_COOKIE } from '../../../../plugins/app/auth.ts';
 import { problems } from '../../../responses.ts';
 

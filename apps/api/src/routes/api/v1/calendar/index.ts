@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { calendar, calendarFeed, reservationEvent, type CalendarSite } from '../../../../services/icalendar.ts';
-import type { ReservationSecrets } from '../../../../services/reservations.ts';
-import { DomainError } from '../../../../services/errors.ts';
-import { userByCalendarToken } from '../../../../services/standing.ts';
+import { calendar, calendarFeed, reservationEvent, type CalendarSite } from '../../../../services/booking/icalendar.ts';
+import type { ReservationSecrets } from '../../../../services/booking/reservation-rows.ts';
+import { DomainError } from '../../../../services/shared/errors.ts';
+import { userByCalendarToken } from '../../../../services/booking/standing.ts';
 import { CalendarNotModified, sendCalendar } from '../../../calendar-reply.ts';
 import { problems } from '../../../responses.ts';
 

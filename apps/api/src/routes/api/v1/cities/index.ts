@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CityParams, ResidentRules } from '@sports/contracts';
-import { residentRules } from '../../../../services/booking-rules.ts';
-import { setResidentRules } from '../../../../services/venue-bookings.ts';
+import { residentRules } from '../../../../services/booking/booking-rules.ts';
+import { setResidentRules } from '../../../../services/booking/venue-bookings.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 /** The city-wide rules for residents' bookings, set by the city bureau. */

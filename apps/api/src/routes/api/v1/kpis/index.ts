@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuditEntry, AuditQuery, KpiQuery, KpiReport, Page } from '@sports/contracts';
-import { auditEntries } from '../../../../services/audit-log.ts';
-import { kpiReport } from '../../../../services/kpis.ts';
+import { auditEntries } from '../../../../services/dashboard/audit-log.ts';
+import { kpiReport } from '../../../../services/dashboard/kpis.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 /** The bureau's dashboard figures and the audit log. Mounted at /api/v1. */

@@ -9,7 +9,7 @@ import {
   negotiateCoding,
   noneMatchHits,
 } from '../../../../plugins/external/compress.ts';
-import { venuesGeoJson } from '../../../../services/venues.ts';
+import { venuesGeoJson } from '../../../../services/venues/venue-reads.ts';
 import { problems } from '../../../responses.ts';
 
 export interface MapRoutesOptions {

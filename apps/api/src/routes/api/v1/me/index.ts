@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { BookingStanding, Identity, IdentityBody, Me, Notification, StandingQuery, Uuid } from '@sports/contracts';
-import { deleteIdentity, getIdentity, setIdentity, type IdentityKeys } from '../../../../services/identity.ts';
-import { getMe } from '../../../../services/accounts.ts';
-import { listNotifications, markNotificationRead } from '../../../../services/notifications.ts';
-import { bookingStanding } from '../../../../services/standing.ts';
+import { deleteIdentity, getIdentity, setIdentity, type IdentityKeys } from '../../../../services/accounts/identity.ts';
+import { getMe } from '../../../../services/accounts/accounts.ts';
+import { listNotifications, markNotificationRead } from '../../../../services/accounts/notifications.ts';
+import { bookingStanding } from '../../../../services/booking/standing.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface MeRoutesOptions {

@@ -10,7 +10,7 @@ import {
   RoleAssignment,
   RoleAssignmentParams,
 } from '@sports/contracts';
-import * as organisations from '../../../../services/organisations.ts';
+import * as organisations from '../../../../services/accounts/organisations.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 /** The organisation registry and the roles held in each organisation. Staff only, scoped. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { ERROR_TITLES, ERRORS, ProblemType, ProblemTypeList, type ErrorCode } from '@sports/contracts';
-import { DomainError } from '../../../../services/errors.ts';
+import { DomainError } from '../../../../services/shared/errors.ts';
 import { problems } from '../../../responses.ts';
 
 /**

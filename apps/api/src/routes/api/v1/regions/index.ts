@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Region } from '@sports/contracts';
-import { listRegions } from '../../../../services/organisations.ts';
+import { listRegions } from '../../../../services/accounts/organisations.ts';
 import { problems } from '../../../responses.ts';
 
 const regionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {

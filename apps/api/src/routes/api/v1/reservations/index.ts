@@ -10,14 +10,18 @@ import {
   Reservation,
   ReservationParams,
 } from '@sports/contracts';
-import { calendar, calendarBooking, lastModifiedOf, reservationEvent, type CalendarSite } from '../../../../services/icalendar.ts';
-import { DomainError } from '../../../../services/errors.ts';
-import * as reservations from '../../../../services/reservations.ts';
+import { calendar, calendarBooking, lastModifiedOf, reservationEvent, type CalendarSite } from '../../../../services/booking/icalendar.ts';
+import { DomainError } from '../../../../services/shared/errors.ts';
+import { cancelReservation } from '../../../../services/booking/cancel.ts';
+import { checkIn } from '../../../../services/booking/check-in.ts';
+import { listMyReservations, getReservation } from '../../../../services/booking/read-models.ts';
+import type { ReservationSecrets } from '../../../../services/booking/reservation-rows.ts';
+import { reserve } from '../../../../services/booking/reserve.ts';
 import { CalendarNotModified, sendCalendar } from '../../../calendar-reply.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface ReservationRoutesOptions {
-  secrets: reservations.ReservationSecrets;
+  secrets: ReservationSecrets;
   /** UIDs and ORGANIZER of the .ics file; only the booking routes need it. */
   calendar?: CalendarSite;
 }
@@ -42,7 +46,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
       },
     },
     async (request, reply) => {
-      const { reservation } = await reservations.reserve(
+      const { reservation } = await reserve(
         fastify.db,
         secrets,
         request.caller,
@@ -68,7 +72,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
         response: { 200: Page(Reservation), ...problems(400, 401) },
       },
     },
-    async (request) => reservations.listMyReservations(fastify.db, secrets, request.actor, request.query, fastify.now()),
+    async (request) => listMyReservations(fastify.db, secrets, request.actor, request.query, fastify.now()),
   );
 
   fastify.get(
@@ -89,7 +93,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
     },
     async (request, reply) => {
       // Who may see it is the booking service's rule; the event's own fields are read after.
-      const reservation = await reservations.getReservation(fastify.db, secrets, request.actor, request.params.id);
+      const reservation = await getReservation(fastify.db, secrets, request.actor, request.params.id);
       if (!site) throw new Error('reservationRoutes registered without its calendar options');
       const booking = await calendarBooking(fastify.db, reservation.id);
       if (!booking) throw new DomainError('NOT_FOUND');
@@ -105,7 +109,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
       onRequest: fastify.authenticate,
       schema: { operationId: 'getReservation', summary: '预约详情 One of my bookings (venue staff: any booking of their venues)', tags, security: bearer, params: ReservationParams, response: { 200: Reservation, ...problems(400, 401, 404) } },
     },
-    async (request) => reservations.getReservation(fastify.db, secrets, request.actor, request.params.id),
+    async (request) => getReservation(fastify.db, secrets, request.actor, request.params.id),
   );
 
   fastify.post(
@@ -123,7 +127,7 @@ const reservationRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> = a
       },
     },
     async (request) =>
-      reservations.cancelReservation(fastify.db, secrets, request.actor, request.params.id, request.body?.reason, fastify.now()),
+      cancelReservation(fastify.db, secrets, request.actor, request.params.id, request.body?.reason, fastify.now()),
   );
 };
 
@@ -142,7 +146,7 @@ export const checkInRoutes: FastifyPluginAsyncTypebox<ReservationRoutesOptions> 
         response: { 200: Reservation, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => reservations.checkIn(fastify.db, secrets, request.actor, request.body.code, fastify.now()),
+    async (request) => checkIn(fastify.db, secrets, request.actor, request.body.code, fastify.now()),
   );
 };
 

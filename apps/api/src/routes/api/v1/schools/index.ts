@@ -31,9 +31,13 @@ import {
   WithdrawBody,
 } from '@sports/contracts';
 import { schoolOpenTarget } from '@sports/domain';
-import type { ReservationSecrets } from '../../../../services/reservations.ts';
-import * as plans from '../../../../services/school-plans.ts';
-import * as registrations from '../../../../services/school-registrations.ts';
+import type { ReservationSecrets } from '../../../../services/booking/reservation-rows.ts';
+import * as plans from '../../../../services/schools/school-plans.ts';
+import { closeSession, cancelRegistration } from '../../../../services/schools/cancel.ts';
+import { listSessionRegistrations, sessionRegistrationsCsv, sessionHeadcount, recordEntry } from '../../../../services/schools/gate.ts';
+import { openingSummary } from '../../../../services/schools/opening-summary.ts';
+import { register } from '../../../../services/schools/register.ts';
+import { listSessions, listManagedSessions, getSession, listMyRegistrations } from '../../../../services/schools/registration-reads.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 export interface SchoolRoutesOptions {
@@ -132,7 +136,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     {
       schema: { operationId: 'listSchoolSessions', tags, summary: '可报名场次 Open sessions with places left, next 7 days', querystring: SchoolSessionQuery, response: { 200: Page(SchoolSession), ...problems(400) } },
     },
-    async (request) => registrations.listSessions(fastify.db, request.query, fastify.now()),
+    async (request) => listSessions(fastify.db, request.query, fastify.now()),
   );
   fastify.get(
     '/school-sessions/managed',
@@ -140,12 +144,12 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       ...signedIn,
       schema: { operationId: 'listManagedSchoolSessions', tags, security: bearer, summary: '本校场次 Sessions of the schools I run, any status', querystring: ManagedSessionQuery, response: { 200: Page(SchoolSession), ...problems(400, 401) } },
     },
-    async (request) => registrations.listManagedSessions(fastify.db, request.actor, request.query, fastify.now()),
+    async (request) => listManagedSessions(fastify.db, request.actor, request.query, fastify.now()),
   );
   fastify.get(
     '/school-sessions/:id',
     { schema: { operationId: 'getSchoolSession', tags, summary: '场次详情 One session', params: SessionParams, response: { 200: SchoolSession, ...problems(400, 404) } } },
-    async (request) => registrations.getSession(fastify.db, request.params.id),
+    async (request) => getSession(fastify.db, request.params.id),
   );
   fastify.post(
     '/school-sessions/:id/registrations',
@@ -163,7 +167,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       },
     },
     async (request, reply) => {
-      const { registration } = await registrations.register(
+      const { registration } = await register(
         fastify.db,
         secrets,
         request.actor,
@@ -181,7 +185,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       ...signedIn,
       schema: { operationId: 'closeSchoolSession', tags, security: bearer, summary: '关闭场次 Close a session: registrants are released without penalty and told', params: SessionParams, body: CloseSessionBody, response: { 200: SchoolSession, ...problems(400, 401, 403, 404, 409) } },
     },
-    async (request) => registrations.closeSession(fastify.db, request.actor, request.params.id, request.body.reason, fastify.now()),
+    async (request) => closeSession(fastify.db, request.actor, request.params.id, request.body.reason, fastify.now()),
   );
   fastify.get(
     '/school-sessions/:id/registrations',
@@ -189,7 +193,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       ...signedIn,
       schema: { operationId: 'listSessionRegistrations', tags, security: bearer, summary: '报名名单 Who registered, masked', params: SessionParams, querystring: PageQuery, response: { 200: Page(StaffRegistration), ...problems(400, 401, 403, 404) } },
     },
-    async (request) => registrations.listSessionRegistrations(fastify.db, request.actor, request.params.id, request.query),
+    async (request) => listSessionRegistrations(fastify.db, request.actor, request.params.id, request.query),
   );
   fastify.get(
     '/school-sessions/:id/registrations.csv',
@@ -198,7 +202,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       schema: { operationId: 'exportSessionRegistrations', produces: ['text/csv'], tags, security: bearer, summary: '导出名单 The list as CSV (UTF-8 with BOM, opens in Excel)', params: SessionParams, response: { 200: Type.String(), ...problems(400, 401, 403, 404) } },
     },
     async (request, reply) => {
-      const { filename, body } = await registrations.sessionRegistrationsCsv(fastify.db, request.actor, request.params.id);
+      const { filename, body } = await sessionRegistrationsCsv(fastify.db, request.actor, request.params.id);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${filename}"`)
@@ -209,14 +213,14 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
   fastify.get(
     '/school-sessions/:id/headcount',
     { ...signedIn, schema: { operationId: 'getSessionHeadcount', tags, security: bearer, summary: '在场人数 Registered, inside now, left', params: SessionParams, response: { 200: Headcount, ...problems(400, 401, 403, 404) } } },
-    async (request) => registrations.sessionHeadcount(fastify.db, request.actor, request.params.id),
+    async (request) => sessionHeadcount(fastify.db, request.actor, request.params.id),
   );
 
   // ——— my registrations ———
   fastify.get(
     '/school-registrations',
     { ...signedIn, schema: { operationId: 'listMySchoolRegistrations', tags, security: bearer, summary: '我的校园开放报名 My registrations', querystring: MyRegistrationsQuery, response: { 200: Page(SchoolRegistration), ...problems(400, 401) } } },
-    async (request) => registrations.listMyRegistrations(fastify.db, secrets, request.actor, request.query, fastify.now()),
+    async (request) => listMyRegistrations(fastify.db, secrets, request.actor, request.query, fastify.now()),
   );
   fastify.post(
     '/school-registrations/:id/cancel',
@@ -224,7 +228,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       ...signedIn,
       schema: { operationId: 'cancelSchoolRegistration', tags, security: bearer, summary: '取消报名 Cancel before the session starts; the places are freed', params: RegistrationParams, response: { 200: SchoolRegistration, ...problems(400, 401, 404, 409) } },
     },
-    async (request) => registrations.cancelRegistration(fastify.db, secrets, request.actor, request.params.id, fastify.now()),
+    async (request) => cancelRegistration(fastify.db, secrets, request.actor, request.params.id, fastify.now()),
   );
 
   // ——— the gate ———
@@ -241,7 +245,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
         response: { 200: EntryResult, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request) => registrations.recordEntry(fastify.db, secrets, request.actor, request.body, fastify.now()),
+    async (request) => recordEntry(fastify.db, secrets, request.actor, request.body, fastify.now()),
   );
 
   // ——— the bureau ———
@@ -261,7 +265,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
     async (request) => {
       const target = schoolOpenTarget(request.query.city);
       const source = request.locale === 'en' ? target.source.en : target.source.zh;
-      return registrations.openingSummary(fastify.db, request.actor, request.query.city, { value: target.value, source }, fastify.now());
+      return openingSummary(fastify.db, request.actor, request.query.city, { value: target.value, source }, fastify.now());
     },
   );
 };

@@ -24,10 +24,15 @@ import {
   TicketTransferTarget,
 } from '@sports/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../../../services/actor.ts';
-import { DomainError } from '../../../../services/errors.ts';
-import * as open311 from '../../../../services/open311.ts';
-import * as tickets from '../../../../services/tickets.ts';
+import type { Actor } from '../../../../services/shared/actor.ts';
+import { DomainError } from '../../../../services/shared/errors.ts';
+import * as open311 from '../../../../services/repairs/open311.ts';
+import { suggestDuplicates, followTicket } from '../../../../services/repairs/followers.ts';
+import { reportTicket } from '../../../../services/repairs/report.ts';
+import { getTicketSla, setTicketSla } from '../../../../services/repairs/sla.ts';
+import { uploadTokenFor, checkUploadToken, addTicketPhoto } from '../../../../services/repairs/ticket-photos.ts';
+import { getTicket, listTickets, myTickets, ticketTechnicians, ticketTransferTargets } from '../../../../services/repairs/ticket-reads.ts';
+import { moveTicket, addTicketNote, rateTicket } from '../../../../services/repairs/workflow.ts';
 import { uploadedFile } from '../../../../plugins/app/uploads.ts';
 import { bearer, multipartUpload, problems } from '../../../responses.ts';
 
@@ -44,7 +49,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
   const signedIn = { onRequest: fastify.authenticate };
   const anyone = { onRequest: fastify.identify };
   const actorOrNull = (request: FastifyRequest): Actor | null => request.actor ?? null;
-  const detail = (request: FastifyRequest, id: string) => tickets.getTicket(fastify.db, actorOrNull(request), id, fastify.now());
+  const detail = (request: FastifyRequest, id: string) => getTicket(fastify.db, actorOrNull(request), id, fastify.now());
 
   fastify.post(
     '/tickets',
@@ -60,10 +65,10 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     },
     async (request, reply) => {
       const actor = actorOrNull(request);
-      const id = await tickets.reportTicket(fastify.db, actor, request.body, { ip: request.ip }, fastify.now());
+      const id = await reportTicket(fastify.db, actor, request.body, { ip: request.ip }, fastify.now());
       const answer = await detail(request, id);
       // Without an account there is no other way to prove, for the photos that follow, who reported it.
-      if (!actor) answer.uploadToken = tickets.uploadTokenFor(secrets.reportKey, id, fastify.now());
+      if (!actor) answer.uploadToken = uploadTokenFor(secrets.reportKey, id, fastify.now());
       return reply.status(201).send(answer);
     },
   );
@@ -79,7 +84,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: Type.Array(TicketSuggestion), ...problems(400) },
       },
     },
-    async (request) => tickets.suggestDuplicates(fastify.db, request.query, fastify.now()),
+    async (request) => suggestDuplicates(fastify.db, request.query, fastify.now()),
   );
 
   fastify.get(
@@ -95,7 +100,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: Page(TicketSummary), ...problems(400, 401, 403) },
       },
     },
-    async (request) => tickets.listTickets(fastify.db, request.actor, request.query, fastify.now()),
+    async (request) => listTickets(fastify.db, request.actor, request.query, fastify.now()),
   );
 
   fastify.get(
@@ -111,7 +116,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: Page(TicketSummary), ...problems(400, 401) },
       },
     },
-    async (request) => tickets.myTickets(fastify.db, request.actor, request.query, fastify.now()),
+    async (request) => myTickets(fastify.db, request.actor, request.query, fastify.now()),
   );
 
   fastify.get(
@@ -150,11 +155,11 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
     async (request, reply) => {
       const actor = actorOrNull(request);
       const token = request.headers['x-report-token'];
-      const anonymousReporter = !actor && token !== undefined && tickets.checkUploadToken(secrets.reportKey, request.params.id, token, fastify.now());
+      const anonymousReporter = !actor && token !== undefined && checkUploadToken(secrets.reportKey, request.params.id, token, fastify.now());
       if (!actor && !anonymousReporter) throw new DomainError('UNAUTHENTICATED');
       const upload = await uploadedFile(request);
       const kind = request.query.kind ?? 'report';
-      const photo = await tickets.addTicketPhoto(fastify.db, fastify.uploads, actor, request.params.id, kind, upload, anonymousReporter);
+      const photo = await addTicketPhoto(fastify.db, fastify.uploads, actor, request.params.id, kind, upload, anonymousReporter);
       return reply.status(201).send(photo);
     },
   );
@@ -172,7 +177,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: Type.Array(TicketTechnician), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => tickets.ticketTechnicians(fastify.db, request.actor, request.params.id),
+    async (request) => ticketTechnicians(fastify.db, request.actor, request.params.id),
   );
 
   fastify.get(
@@ -188,7 +193,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: Type.Array(TicketTransferTarget), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => tickets.ticketTransferTargets(fastify.db, request.actor, request.params.id),
+    async (request) => ticketTransferTargets(fastify.db, request.actor, request.params.id),
   );
 
   fastify.get(
@@ -251,7 +256,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: TicketSla, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => tickets.getTicketSla(fastify.db, request.actor, request.params.id),
+    async (request) => getTicketSla(fastify.db, request.actor, request.params.id),
   );
 
   fastify.put(
@@ -268,7 +273,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: TicketSla, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => tickets.setTicketSla(fastify.db, request.actor, request.params.id, request.body),
+    async (request) => setTicketSla(fastify.db, request.actor, request.params.id, request.body),
   );
 
   fastify.post(
@@ -284,7 +289,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: TicketFollowing, ...problems(400, 401, 404, 409) },
       },
     },
-    async (request) => tickets.followTicket(fastify.db, request.actor, request.params.id, true),
+    async (request) => followTicket(fastify.db, request.actor, request.params.id, true),
   );
   fastify.post(
     '/tickets/:id/follow',
@@ -299,7 +304,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
         response: { 200: TicketFollowing, ...problems(400, 401, 404) },
       },
     },
-    async (request) => tickets.followTicket(fastify.db, request.actor, request.params.id, false),
+    async (request) => followTicket(fastify.db, request.actor, request.params.id, false),
   );
 
   fastify.post(
@@ -317,7 +322,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       },
     },
     async (request) => {
-      await tickets.moveTicket(fastify.db, request.actor, request.params.id, request.body, fastify.now());
+      await moveTicket(fastify.db, request.actor, request.params.id, request.body, fastify.now());
       return detail(request, request.params.id);
     },
   );
@@ -337,7 +342,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       },
     },
     async (request, reply) => {
-      await tickets.addTicketNote(fastify.db, request.actor, request.params.id, request.body, fastify.now());
+      await addTicketNote(fastify.db, request.actor, request.params.id, request.body, fastify.now());
       return reply.status(201).send(await detail(request, request.params.id));
     },
   );
@@ -357,7 +362,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox<TicketRoutesOptions> = async (fast
       },
     },
     async (request) => {
-      await tickets.rateTicket(fastify.db, request.actor, request.params.id, request.body.stars, fastify.now());
+      await rateTicket(fastify.db, request.actor, request.params.id, request.body.stars, fastify.now());
       return detail(request, request.params.id);
     },
   );

@@ -14,9 +14,9 @@ import {
   VenueParams,
 } from '@sports/contracts';
 import { acceptsGzip } from '../../../../plugins/app/answer-cache.ts';
-import { availabilityJson } from '../../../../services/reservations.ts';
-import * as venueBookings from '../../../../services/venue-bookings.ts';
-import { DomainError, fieldProblem } from '../../../../services/errors.ts';
+import { availabilityJson } from '../../../../services/booking/read-models.ts';
+import * as venueBookings from '../../../../services/booking/venue-bookings.ts';
+import { DomainError, fieldProblem } from '../../../../services/shared/errors.ts';
 import { bearer, problems } from '../../../responses.ts';
 
 /** A venue's booking side: public availability; the operator's day grid, blocks, series and settings. */

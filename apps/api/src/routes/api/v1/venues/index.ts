@@ -20,8 +20,11 @@ import {
   VenueSummary,
 } from '@sports/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../../../services/actor.ts';
-import * as venues from '../../../../services/venues.ts';
+import type { Actor } from '../../../../services/shared/actor.ts';
+import { setVenueHours, addHoursException, deleteHoursException } from '../../../../services/venues/hours.ts';
+import { createVenue, updateVenue, createResource, updateResource } from '../../../../services/venues/registry.ts';
+import { addVenuePhoto, deleteVenuePhoto } from '../../../../services/venues/venue-photos.ts';
+import { listVenues, getVenue } from '../../../../services/venues/venue-reads.ts';
 import { uploadedFile } from '../../../../plugins/app/uploads.ts';
 import { bearer, multipartUpload, problems } from '../../../responses.ts';
 
@@ -41,7 +44,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: Page(VenueSummary), ...problems(400, 401, 403) },
       },
     },
-    async (request) => venues.listVenues(fastify.db, actorOrNull(request), request.query, fastify.now()),
+    async (request) => listVenues(fastify.db, actorOrNull(request), request.query, fastify.now()),
   );
 
   fastify.get(
@@ -56,7 +59,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: VenueDetail, ...problems(400, 401, 404) },
       },
     },
-    async (request) => venues.getVenue(fastify.db, actorOrNull(request), request.params.id, fastify.now()),
+    async (request) => getVenue(fastify.db, actorOrNull(request), request.params.id, fastify.now()),
   );
 
   // Writes: a signed-in staff member whose scope reaches the venue's owner (checked by the service).
@@ -77,7 +80,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await venues.createVenue(fastify.db, request.actor, request.body, fastify.now())),
+        reply.status(201).send(await createVenue(fastify.db, request.actor, request.body, fastify.now())),
     );
 
     staff.patch(
@@ -92,7 +95,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           response: { 200: VenueDetail, ...problems(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => venues.updateVenue(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
+      async (request) => updateVenue(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
     );
 
     staff.put(
@@ -107,7 +110,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           response: { 200: VenueDetail, ...problems(400, 401, 403, 404) },
         },
       },
-      async (request) => venues.setVenueHours(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
+      async (request) => setVenueHours(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
     );
 
     staff.post(
@@ -125,7 +128,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       async (request, reply) =>
         reply
           .status(201)
-          .send(await venues.addHoursException(fastify.db, request.actor, request.params.id, request.body, fastify.now())),
+          .send(await addHoursException(fastify.db, request.actor, request.params.id, request.body, fastify.now())),
     );
 
     staff.delete(
@@ -134,7 +137,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         schema: { operationId: 'deleteVenueException', summary: '删除临时安排 Remove a dated closure or special hours', ...writes, params: ExceptionParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
       },
       async (request, reply) => {
-        await venues.deleteHoursException(fastify.db, request.actor, request.params.id, request.params.exceptionId, fastify.now());
+        await deleteHoursException(fastify.db, request.actor, request.params.id, request.params.exceptionId, fastify.now());
         return reply.status(204).send(null);
       },
     );
@@ -152,7 +155,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
       async (request, reply) =>
-        reply.status(201).send(await venues.createResource(fastify.db, request.actor, request.params.id, request.body)),
+        reply.status(201).send(await createResource(fastify.db, request.actor, request.params.id, request.body)),
     );
 
     staff.patch(
@@ -168,7 +171,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
       async (request) =>
-        venues.updateResource(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body, fastify.now()),
+        updateResource(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body, fastify.now()),
     );
 
     staff.post(
@@ -186,7 +189,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       async (request, reply) => {
         const upload = await uploadedFile(request);
-        const photo = await venues.addVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, upload);
+        const photo = await addVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, upload);
         return reply.status(201).send(photo);
       },
     );
@@ -197,7 +200,7 @@ const venueRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         schema: { operationId: 'deleteVenuePhoto', summary: '删除照片 Remove a photo of the venue', ...writes, params: PhotoParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } },
       },
       async (request, reply) => {
-        await venues.deleteVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, request.params.photoId);
+        await deleteVenuePhoto(fastify.db, fastify.uploads, request.actor, request.params.id, request.params.photoId);
         return reply.status(204).send(null);
       },
     );

@@ -1,7 +1,0 @@
-import type { AuditEntry, AuditQuery, Page } from '@sports/contracts';
-import { request } from './http.ts';
-
-/** Staff actions in the organisations the caller reaches, newest first. */
-export function listAuditEntries(query: AuditQuery): Promise<Page<AuditEntry>> {
-  return request<Page<AuditEntry>>('GET', '/audit', { query: { ...query } });
-}
