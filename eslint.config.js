@@ -67,6 +67,13 @@ export const importDirections = [
           patterns: [{ group: ['fastify', '@fastify/*', '**/plugins/**', '**/routes/**'], message: 'DESIGN §2: services hold no Fastify types.' }],
         },
       ],
+      // The clock is passed in (the app's `now()`), as the domain has it; the database's own clock
+      // is `now()` in SQL. Issue 14.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Clock injected: services take `now`, never read the clock (new Date()).' },
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Clock injected: services take `now`, never read the clock (Date.now()).' },
+      ],
     },
   },
   {

@@ -36,4 +36,19 @@ describe('the import-direction rule (DESIGN §2)', () => {
   ])('allows a permitted import in %s', async (filePath, code) => {
     expect(await directionErrors(filePath, code)).toEqual([]);
   });
+
+  it.each([
+    ['apps/api/src/services/x.ts', 'export const at = () => new Date();\n'],
+    ['apps/api/src/services/x.ts', 'export const at = () => Date.now();\n'],
+  ])('refuses a service that reads the clock: %s %s', async (filePath, code) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/Clock injected/);
+  });
+
+  it('lets a service read a given instant', async () => {
+    const [result] = await eslint.lintText('export const at = (iso: string, now: Date) => new Date(iso) < now;\n', { filePath: 'apps/api/src/services/x.ts' });
+    expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax')).toEqual([]);
+  });
 });

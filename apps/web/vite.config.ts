@@ -4,6 +4,8 @@ import { fileURLToPath, URL } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import vue from '@vitejs/plugin-vue';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import Components from 'unplugin-vue-components/vite';
 import { defineConfig, type Plugin } from 'vite';
 
 const inPackage = (names: string) => new RegExp(`[\\\\/]node_modules[\\\\/](?:\\.pnpm[\\\\/][^\\\\/]+[\\\\/]node_modules[\\\\/])?(?:${names})[\\\\/]`);
@@ -24,6 +26,21 @@ function vantIconFontOffline(): Plugin {
       return { code: offline, map: null };
     },
   };
+}
+
+/**
+ * Element Plus components and the v-loading directive written in a console template are imported,
+ * with their CSS, by the resolver; nothing else is auto-imported (our own components stay explicit:
+ * `dirs: []`). `src/components.d.ts` is the generated declaration that types them in templates; it is
+ * committed and rewritten by a build or the dev server (never by the unit tests: `dts: false`).
+ * Service APIs (ElMessage, ElMessageBox) have no tag; they come with their CSS from `@/modules/element-plus.ts`.
+ */
+export function elementPlusComponents({ dts = true }: { dts?: boolean } = {}): Plugin {
+  return Components({
+    dirs: [],
+    resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+    dts: dts ? 'src/components.d.ts' : false,
+  }) as Plugin;
 }
 
 const brotliAsync = promisify(brotliCompress);
@@ -76,7 +93,7 @@ function precompress(): Plugin {
  * vue-i18n are shared by both and cached once.
  */
 export default defineConfig({
-  plugins: [vue(), vantIconFontOffline(), precompress()],
+  plugins: [vue(), elementPlusComponents(), vantIconFontOffline(), precompress()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

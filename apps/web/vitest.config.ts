@@ -1,9 +1,10 @@
 import { fileURLToPath, URL } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import { elementPlusComponents } from './vite.config.ts';
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), elementPlusComponents({ dts: false })],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

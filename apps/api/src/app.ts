@@ -13,6 +13,7 @@ import sweepsPlugin from './plugins/app/sweeps.ts';
 import schoolRoutes from './routes/api/v1/schools/index.ts';
 import { identityKeys, localIdentityKey } from './services/accounts/identity.ts';
 import answerCachePlugin from './plugins/app/answer-cache.ts';
+import cachesPlugin from './plugins/app/caches.ts';
 import uploadsPlugin from './plugins/app/uploads.ts';
 import compressPlugin from './plugins/external/compress.ts';
 import cookiePlugin from './plugins/external/cookie.ts';
@@ -103,10 +104,12 @@ export async function buildApp({ config, database, clock, logStream }: AppOption
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { database });
   await app.register(answerCachePlugin, { ttlMs: config.AVAILABILITY_CACHE_MS });
+  await app.register(cachesPlugin, { statsMinutes: config.CACHE_STATS_MINUTES });
   await app.register(uploadsPlugin, { dataDir: config.DATA_DIR, maxBytes: config.UPLOAD_MAX_BYTES });
   await app.register(sweepsPlugin, {
     intervalMinutes: config.SWEEP_INTERVAL_MINUTES,
     bookingSweepSeconds: config.BOOKING_SWEEP_SECONDS,
+    sms: { SMS_SENDER: config.SMS_SENDER, SMS_HTTP_URL: config.SMS_HTTP_URL },
   });
   await app.register(authPlugin, {
     secret: config.JWT_SECRET,

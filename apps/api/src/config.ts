@@ -63,8 +63,14 @@ const ConfigSchema = Type.Object({
   SWEEP_INTERVAL_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
   /** Seconds between booking sweeps (no-shows, reminders, completion); 0 turns them off. */
   BOOKING_SWEEP_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
+  /** Who sends text messages from the outbox: `log` writes them to the log (phone masked); `http` posts JSON to SMS_HTTP_URL. */
+  SMS_SENDER: Type.Union([Type.Literal('log'), Type.Literal('http')], { default: 'log' }),
+  /** With SMS_SENDER=http: where each message is posted as `{ id, to, text, kind }` (2xx = taken; anything else is retried). */
+  SMS_HTTP_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** How long a computed availability answer may be served again (dropped at once by any write here); 0 turns it off. */
   AVAILABILITY_CACHE_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
+  /** Minutes between log lines of the in-process caches' sizes and hit rates (also written at close); 0 = only at close. */
+  CACHE_STATS_MINUTES: Type.Integer({ minimum: 0, default: 15 }),
   /** Map tiles, `{z}/{x}/{y}` (and optional `{s}`) placeholders, in the coordinate system MAP_TILE_CRS. */
   MAP_TILE_URL: Type.String({ default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }),
   /** wgs84 for OpenStreetMap-style tiles; gcj02 for Chinese providers (positions converted when drawn). */
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true):
   const production = raw.NODE_ENV === 'production';
   if (production && !raw.JWT_SECRET) throw new Error('JWT_SECRET must be set in production (at least 32 characters)');
   if (production && !raw.IDENTITY_KEY) throw new Error('IDENTITY_KEY must be set in production (64 hex characters; `openssl rand -hex 32`)');
+  if (raw.SMS_SENDER === 'http' && !raw.SMS_HTTP_URL) throw new Error('SMS_SENDER=http needs SMS_HTTP_URL');
   if (production && raw.TEST_CLOCK) throw new Error('TEST_CLOCK is for browser journeys and is refused in production');
   return {
     ...raw,

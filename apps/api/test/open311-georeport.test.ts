@@ -4,6 +4,7 @@ import { schema } from '@sports/db';
 import { ASSET_CATALOGUE } from '@sports/domain';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ORDOS, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
+import { renderedNotifications } from './support/notifications.ts';
 import { parseXml, records } from './open311-xml.ts';
 
 /**
@@ -436,7 +437,7 @@ describe('posting service request updates', () => {
       ['第二条', false, null],
     ]);
     // the dispatchers of the ticket's owner hear of each
-    const told = await t.database.db.select().from(schema.notifications).where(eq(schema.notifications.userId, dispatcher.id));
+    const told = await renderedNotifications(t.database.db, eq(schema.notifications.userId, dispatcher.id));
     expect(told.map((n) => [n.kind, n.body.includes(codes.zzWalker), n.data])).toEqual([
       ['ticket.update', true, { ticketId: walker.id, code: codes.zzWalker }],
       ['ticket.update', true, { ticketId: walker.id, code: codes.zzWalker }],

@@ -5,6 +5,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { schema } from '@sports/db';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { renderedNotifications } from './support/notifications.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 
 /**
@@ -115,10 +116,10 @@ describe('repair-aware booking', () => {
     expect(await reservation(inSpan)).toMatchObject({ status: 'cancelled', cancelledWithoutPenalty: true });
     expect((await reservation(afterSpan)).status).toBe('confirmed');
     expect((await reservation(otherCourt)).status).toBe('confirmed');
-    const told = await t.database.db
-      .select()
-      .from(schema.notifications)
-      .where(and(eq(schema.notifications.userId, people.alice.id), eq(schema.notifications.kind, 'reservation.cancelled_by_venue')));
+    const told = await renderedNotifications(
+      t.database.db,
+      and(eq(schema.notifications.userId, people.alice.id), eq(schema.notifications.kind, 'reservation.cancelled_by_venue')),
+    );
     expect(told).toHaveLength(1);
     expect(told[0]!.body).toContain('1号场东侧篮球架');
     expect(told[0]!.body).toContain('不计违约');
@@ -200,7 +201,7 @@ describe('repair-aware booking', () => {
     const res = await t.http().patch(url).set('authorization', people.operator.token).send({ status: 'out_of_service' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await reservation(ahead)).toMatchObject({ status: 'cancelled', cancelledWithoutPenalty: true });
-    const told = await db.select().from(schema.notifications).where(eq(schema.notifications.userId, people.alice.id));
+    const told = await renderedNotifications(db, eq(schema.notifications.userId, people.alice.id));
     expect(told.some((n) => n.body.includes('3号场') && (n.data as { reservationId?: string }).reservationId === ahead)).toBe(true);
     expect(await statusAt(court3!.id, '2026-11-26T09:00:00')).toBe('out_of_service');
     expect((await t.http().patch(url).set('authorization', people.operator.token).send({ status: 'active' })).status).toBe(200);

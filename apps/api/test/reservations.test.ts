@@ -3,6 +3,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { schema } from '@sports/db';
 import { AnswerCache, acceptsGzip } from '../src/plugins/app/answer-cache.ts';
 import { runBookingSweep } from '../src/services/booking/booking-sweeps.ts';
+import { runOutboxSweep } from '../src/services/accounts/outbox.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { JINSHUI, ZHENGZHOU, insertCityFixture, insertUser } from './support/fixtures.ts';
 
@@ -579,7 +580,7 @@ describe('no-shows and suspension', () => {
         sport: 'basketball',
       });
     }
-    const report = await runBookingSweep(db, { send: async (phone, text) => void sent.push(`${phone}:${text}`) }, now);
+    const report = await runBookingSweep(db, now);
     expect(report!.noShows).toBeGreaterThanOrEqual(3);
     expect(report!.suspended).toBeGreaterThanOrEqual(1);
     const standing = await t.http().get(`/api/v1/me/booking-standing?city=${ZHENGZHOU}`).set('authorization', eve.token);
@@ -600,8 +601,11 @@ describe('no-shows and suspension', () => {
     now = new Date('2026-11-24T12:30:00+08:00');
     const soon = await book(frank, ids.court1, '2026-11-24T14:00:00', '2026-11-24T15:00:00');
     expect(soon.status).toBe(201);
-    const report = await runBookingSweep(db, { send: async (phone, text) => void sent.push(`${phone}:${text}`) }, now);
+    const report = await runBookingSweep(db, now);
     expect(report!.reminded).toBeGreaterThanOrEqual(1);
+    // The text waits in the outbox until the outbox sweep sends it.
+    expect(sent.some((s) => s.startsWith(frank.phone))).toBe(false);
+    await runOutboxSweep(db, { sms: { send: async (phone, text) => void sent.push(`${phone}:${text}`) } }, now);
     expect(sent.some((s) => s.startsWith(frank.phone) && s.includes(soon.body.code))).toBe(true);
   });
 });

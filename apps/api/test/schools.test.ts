@@ -490,11 +490,11 @@ describe('the gate, closing and no-shows', () => {
       })),
     );
     now = new Date('2026-11-26T20:29:00+08:00');
-    await runBookingSweep(t.database.db, { send: async () => {} }, now);
+    await runBookingSweep(t.database.db, now);
     const [still] = await t.database.db.select().from(schema.schoolRegistrations).where(eq(schema.schoolRegistrations.userId, resident.id));
     expect(still!.status).toBe('confirmed');
     now = new Date('2026-11-26T20:31:00+08:00');
-    const report = await runBookingSweep(t.database.db, { send: async () => {} }, now);
+    const report = await runBookingSweep(t.database.db, now);
     expect(report!.noShows).toBeGreaterThanOrEqual(1);
     const [marked] = await t.database.db.select().from(schema.schoolRegistrations).where(eq(schema.schoolRegistrations.userId, resident.id));
     expect(marked!.status).toBe('no_show');

@@ -6,6 +6,7 @@ import { schema } from '@sports/db';
 import { TICKET_MOVES, TICKET_WORKFLOW, type TicketMove, type TicketState } from '@sports/domain';
 import { runTicketSweep } from '../src/services/repairs/ticket-sweeps.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { renderedNotifications } from './support/notifications.ts';
 import { JINSHUI, ZHENGZHOU, ZHONGYUAN, insertCityFixture, insertOrganisation, insertUser } from './support/fixtures.ts';
 
 /** Tuesday 2026-11-24 10:00 in Zhengzhou. */
@@ -532,7 +533,7 @@ describe('the workflow', () => {
       expect(noteOf(view.body, 'hold')).toBe('等待配件到货');
       expect(JSON.stringify(view.body)).not.toContain('别再派给我们');
     }
-    const told = await t.database.db.select({ body: schema.notifications.body, data: schema.notifications.data }).from(schema.notifications);
+    const told = await renderedNotifications(t.database.db);
     const aboutIt = told.filter((n) => (n.data as { ticketId?: string }).ticketId === ticket.id);
     expect(aboutIt.map((n) => n.body).join(' ')).toContain('等待配件到货');
     expect(aboutIt.map((n) => n.body).join(' ')).not.toContain('别再派给我们');

@@ -8,8 +8,9 @@ import './styles/theme.css';
 
 const app = createApp(App);
 installPinia(app);
-installI18n(app);
+const languageReady = installI18n(app);
 usePreferencesStore();
 const router = createAppRouter();
 app.use(router);
-void router.isReady().then(() => app.mount('#app'));
+// The remembered language (Chinese unless another was chosen) is loaded before the first paint.
+void Promise.all([languageReady, router.isReady()]).then(() => app.mount('#app'));

@@ -175,7 +175,7 @@ describe('refusals from the API', () => {
         ],
       }),
     );
-    setLocale('en');
+    await setLocale('en');
 
     const error = await registerAccount({ phone: '123', password: 'short', displayName: 'A' }).catch((e: unknown) => e);
 

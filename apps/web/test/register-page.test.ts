@@ -97,4 +97,19 @@ describe('the register page', () => {
     expect(asked()).toBe(1);
     expect(sent()).toEqual({ phone: '13700000002', password: 'a-good-password', displayName: '新居民' });
   });
+
+  it('shows the password on request and hides it again, with a named toggle button', async () => {
+    const { page } = await openRegister(() => json(201, session('t', user('新居民'))));
+    const password = () => page.find('input[name="password"]');
+    const toggle = page.find('button[aria-label="显示密码"]');
+    expect(password().attributes('type')).toBe('password');
+    expect(password().attributes('autocomplete')).toBe('new-password');
+    expect(toggle.attributes('type')).toBe('button');
+    expect(toggle.attributes('aria-pressed')).toBe('false');
+    await toggle.trigger('click');
+    expect(password().attributes('type')).toBe('text');
+    expect(toggle.attributes('aria-pressed')).toBe('true');
+    await toggle.trigger('click');
+    expect(password().attributes('type')).toBe('password');
+  });
 });

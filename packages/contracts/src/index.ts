@@ -1,4 +1,5 @@
-export { ERRORS, errorMessage } from './shared/errors.ts';
+export { ERRORS, ERROR_PARAM_TEXTS, errorMessage } from './shared/errors.ts';
+export type { InstantParam } from './shared/errors.ts';
 export { ERROR_TITLES } from './shared/error-titles.ts';
 export type { ErrorCode, Locale } from './shared/errors.ts';
 export { Uuid, Problem, ProblemType, ProblemTypeList, PageQuery, Page, Timestamp } from './shared/common.ts';

@@ -12,3 +12,5 @@ export {
   DEADLOCK_DETECTED,
   SERIALIZATION_FAILURE,
 } from './errors.ts';
+export { LOCK_SPACES, lockSql, advisoryLock, tryAdvisoryLock } from './locks.ts';
+export type { LockSpace } from './locks.ts';

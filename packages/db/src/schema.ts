@@ -476,13 +476,46 @@ export const notifications = pgTable(
       .notNull()
       .references(() => users.id),
     kind: text('kind').notNull(),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
+    /** What the message says, as facts (ids, codes, instants, numbers, names): rendered in the reader's language when read. */
+    params: jsonb('params').notNull().default({}),
+    /** Text of rows written before messages were stored as kind + params (migration 0013); null since. */
+    title: text('title'),
+    body: text('body'),
     data: jsonb('data').notNull().default({}),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: timestamps.createdAt,
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Messages leaving the platform (text messages today), written in the transaction of the change
+ * that causes them and sent after commit by the outbox sweep, with retries; `sent_text` keeps what
+ * was sent.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient').notNull(),
+    kind: text('kind').notNull(),
+    params: jsonb('params').notNull().default({}),
+    locale: text('locale').notNull().default('zh-CN'),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    sentText: text('sent_text'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamps.createdAt,
+  },
+  (t) => [
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    check('outbox_status', sql`${t.status} in ('pending', 'sent', 'failed')`),
+    check('outbox_channel', sql`${t.channel} in ('sms')`),
+    check('outbox_locale', sql`${t.locale} in ('zh-CN', 'en')`),
+  ],
 );
 
 // ——— School fields open to residents (issue 5) ———

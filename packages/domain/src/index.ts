@@ -35,6 +35,8 @@ export {
   SLOT_LENGTHS,
   DEFAULT_BOOKING_SETTINGS,
   DEFAULT_RESIDENT_RULES,
+  RESERVATION_STATUSES,
+  ACTIVE_RESERVATION_STATUSES,
   CHECK_IN_OPENS_MINUTES,
   CHECK_IN_CLOSES_MINUTES,
   expandSlots,
@@ -62,6 +64,7 @@ export type {
   SlotState,
   BookingRefusal,
   BlockRefusal,
+  ReservationStatus,
 } from './booking/booking.ts';
 export {
   SCHOOL_ELIGIBILITIES,
@@ -166,3 +169,6 @@ export {
 export type { KpiKey, KpiFigure, OpeningComplianceInput, OpeningCompliance } from './dashboard/kpis.ts';
 export { checkPassword, PASSWORD_PROBLEMS } from './accounts/password.ts';
 export type { PasswordCheck, PasswordProblem } from './accounts/password.ts';
+export { standingRefusal } from './booking/standing.ts';
+export type { Standing, StandingRequest, StandingRules, StandingRefusal } from './booking/standing.ts';
+export { CODE_ALPHABET, CODE_LENGTH, newCode } from './shared/codes.ts';

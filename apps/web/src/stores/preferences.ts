@@ -16,8 +16,9 @@ export const usePreferencesStore = defineStore('preferences', () => {
     document.documentElement.classList.toggle('elder', elderMode.value);
   });
 
-  function changeLocale(next: AppLocale): void {
-    setLocale(next);
+  /** Another language's messages are fetched first; the page switches once they are here. */
+  function changeLocale(next: AppLocale): Promise<void> {
+    return setLocale(next);
   }
 
   function setElderMode(on: boolean): void {

@@ -162,8 +162,64 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 export type Locale = 'zh-CN' | 'en';
 
+type Texts = { zh: string; en: string };
+
+/**
+ * Parameters whose value is a code, never words: the words for each code in each language, filled in
+ * where the message is read (they may hold placeholders of their own, filled from the same params).
+ * A service says `{ rule: 'max_upcoming', max: 3 }`; a reader in zh-CN reads Chinese only.
+ */
+export const ERROR_PARAM_TEXTS = {
+  QUOTA_EXCEEDED: {
+    rule: {
+      max_upcoming: { zh: '最多同时持有 {max} 个未开始的预约', en: 'at most {max} upcoming bookings' },
+      max_sport_hours_per_day: { zh: '同一运动每天最多 {max} 小时', en: 'at most {max} hours a day per sport' },
+      school_per_school_per_day: { zh: '同一学校每天最多 {max} 场', en: 'at most {max} session a day at one school' },
+      school_per_week: { zh: '每周最多 {max} 场校园开放', en: 'at most {max} school sessions a week' },
+    },
+  },
+  NOT_ELIGIBLE: {
+    reason: {
+      no_region: { zh: '请在实名信息中填写居住区县', en: 'add your home district to your identity' },
+      other_city: { zh: '仅限本市居民', en: 'residents of this city only' },
+      other_district: { zh: '仅限本区县居民', en: 'residents of this district only' },
+      minor_alone: { zh: '未满 14 周岁须由已登记的监护人陪同报名', en: 'under 14s come with a registered guardian' },
+      minors_not_allowed: { zh: '该场次不接待未成年人', en: 'this session does not admit children' },
+      too_many_minors: { zh: '每位监护人最多带 3 名儿童', en: 'at most 3 children per guardian' },
+      minor_too_old: { zh: '年满 14 周岁须本人实名报名', en: 'anyone 14 or over registers in their own name' },
+    },
+  },
+} as const satisfies Partial<Record<ErrorCode, Record<string, Record<string, Texts>>>>;
+
+/** A moment given as a parameter: written in the reader's language, in the place's time zone. */
+export interface InstantParam {
+  instant: string;
+  timeZone: string;
+}
+
+function isInstant(value: unknown): value is InstantParam {
+  return typeof value === 'object' && value !== null && typeof (value as InstantParam).instant === 'string' && typeof (value as InstantParam).timeZone === 'string';
+}
+
+function fill(template: string, params: Record<string, unknown>, locale: Locale): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (isInstant(value)) {
+      return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', { timeZone: value.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value.instant));
+    }
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : whole;
+  });
+}
+
 /** The message for a code in a locale, with `{name}` placeholders filled from `params`. */
-export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
+export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, unknown> = {}): string {
   const template = locale === 'en' ? ERRORS[code].en : ERRORS[code].zh;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole));
+  const coded = (ERROR_PARAM_TEXTS as Partial<Record<ErrorCode, Record<string, Record<string, Texts>>>>)[code];
+  if (!coded) return fill(template, params, locale);
+  const words: Record<string, unknown> = { ...params };
+  for (const [name, texts] of Object.entries(coded)) {
+    const text = texts[String(params[name])];
+    if (text) words[name] = fill(locale === 'en' ? text.en : text.zh, params, locale);
+  }
+  return fill(template, words, locale);
 }

@@ -47,6 +47,12 @@ export const DEFAULT_BOOKING_SETTINGS: BookingSettings = {
   bands: [],
 };
 
+/** Every state a reservation can be in; the database's enum and the contracts' list are checked against it. */
+export const RESERVATION_STATUSES = ['confirmed', 'checked_in', 'completed', 'cancelled', 'no_show'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+/** The states in which a reservation holds its court (and counts toward a resident's quotas). */
+export const ACTIVE_RESERVATION_STATUSES = ['confirmed', 'checked_in'] as const satisfies readonly ReservationStatus[];
+
 /** The city-wide rules a bureau sets for residents, across every venue of the city. */
 export interface ResidentRules {
   maxUpcoming: number;

@@ -3,8 +3,9 @@
  * fault choices a resident sees for each, asset statuses, asset codes, and where an asset stands in
  * its service life. Pure: the caller supplies the date and the randomness.
  */
+import { CODE_ALPHABET, CODE_LENGTH, newCode } from '../shared/codes.ts';
 import { haversineMeters, type LatLng } from '../venues/geo.ts';
-import { isCalendarDate } from '../venues/opening-hours.ts';
+import { isCalendarDate } from '../shared/calendar.ts';
 
 export const ASSET_TYPES = [
   'basketball_hoop',
@@ -199,9 +200,9 @@ export const ASSET_CATALOGUE: Record<AssetType, AssetTypeEntry> = {
 
 // ——— asset codes ———
 
-/** Digits and capitals without look-alikes (0/O, 1/I/L), as on reservation codes. */
-export const ASSET_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-export const ASSET_CODE_LENGTH = 8;
+/** The alphabet and length of every short code (shared/codes.ts). */
+export const ASSET_CODE_ALPHABET = CODE_ALPHABET;
+export const ASSET_CODE_LENGTH = CODE_LENGTH;
 /** The same rule as a regular expression, for schemas and the database check. */
 export const ASSET_CODE_PATTERN = `^[${ASSET_CODE_ALPHABET}]{${ASSET_CODE_LENGTH}}$`;
 
@@ -210,7 +211,7 @@ export const ASSET_CODE_PATTERN = `^[${ASSET_CODE_ALPHABET}]{${ASSET_CODE_LENGTH
  * `crypto.randomInt`, so codes cannot be guessed from one another.
  */
 export function newAssetCode(pick: (n: number) => number): string {
-  return Array.from({ length: ASSET_CODE_LENGTH }, () => ASSET_CODE_ALPHABET[pick(ASSET_CODE_ALPHABET.length)]).join('');
+  return newCode(pick, ASSET_CODE_LENGTH);
 }
 
 /** A code as someone may type it from a label (lower case, spaces, a dash), in its stored form; undefined if it cannot be one. */

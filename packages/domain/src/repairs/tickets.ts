@@ -5,6 +5,7 @@
  */
 
 import { ASSET_CODE_ALPHABET } from './assets.ts';
+import { newCode } from '../shared/codes.ts';
 
 export const TICKET_STATES = [
   'submitted',
@@ -163,7 +164,7 @@ export const TICKET_CODE_PATTERN = `^[${ASSET_CODE_ALPHABET}]{${TICKET_CODE_LENG
 
 /** A new public ticket code; `pick(n)` is a uniform random whole number in [0, n) (`crypto.randomInt`). */
 export function newTicketCode(pick: (n: number) => number): string {
-  return Array.from({ length: TICKET_CODE_LENGTH }, () => ASSET_CODE_ALPHABET[pick(ASSET_CODE_ALPHABET.length)]).join('');
+  return newCode(pick, TICKET_CODE_LENGTH);
 }
 
 /** Fewest characters of a ticket code staff may search the queue by: a prefix this long, or the whole code. */

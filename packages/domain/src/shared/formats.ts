@@ -1,4 +1,4 @@
-import { isCalendarDate } from '../venues/opening-hours.ts';
+import { isCalendarDate } from './calendar.ts';
 
 /**
  * The string formats the contracts name (`date`, `date-time`), checked as a calendar and a clock

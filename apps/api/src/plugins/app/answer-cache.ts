@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback, constants as zlib } from 'node:zlib';
 import fp from 'fastify-plugin';
+import { namedCache, type NamedCache } from '../../services/shared/caches.ts';
 
 const gzip = promisify(gzipCallback);
 
@@ -52,15 +53,22 @@ function answerOf(body: Buffer): Answer {
  * for that computation instead of starting their own (unless a write came in between), so a crowd
  * arriving as an answer expires costs one computation, not one each. The database stays the guard:
  * a slot shown free that was just taken is refused with SLOT_TAKEN when booked.
+ *
+ * The answers are kept in the named cache `answers` (at most `limit`, least recently used first); its
+ * TTL is not lru-cache's: an answer's end is an instant of the app's clock (which tests fix) and a
+ * write ends every answer at once, so each entry carries its own window and generation.
  */
 export class AnswerCache {
-  #entries = new Map<string, Entry>();
+  #entries: NamedCache<string, Entry>;
+  /** Computations under way: plain data, one per key for as long as it runs. */
   #pending = new Map<string, Pending>();
   #generation = 0;
   constructor(
     readonly ttlMs: number,
     readonly limit = 1000,
-  ) {}
+  ) {
+    this.#entries = namedCache<string, Entry>('answers', { max: limit });
+  }
 
   invalidate(): void {
     this.#generation++;
@@ -70,6 +78,7 @@ export class AnswerCache {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.generation !== this.#generation || now < entry.from || now >= entry.until) {
+      this.#entries.unusable();
       this.#entries.delete(key);
       return undefined;
     }
@@ -94,7 +103,6 @@ export class AnswerCache {
     const result = compute().then(({ body, changesAt }) => {
       const answer = answerOf(body);
       const until = Math.min(now + this.ttlMs, changesAt);
-      if (this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value!);
       this.#entries.set(key, { answer, generation, from: now, until });
       return { answer, until };
     });

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { runBookingSweep } from '../../services/booking/booking-sweeps.ts';
-import { loggingSmsSender } from '../../services/accounts/notifications.ts';
+import { runOutboxSweep } from '../../services/accounts/outbox.ts';
+import { smsSenderFor, type SmsSenderConfig } from '../../services/accounts/sms-senders.ts';
 import { lastRefreshed, runKpiSweep } from '../../services/dashboard/kpi-rollups.ts';
 import { extendOpenIntervals } from '../../services/venues/open-intervals.ts';
 import { extendSchoolSessions } from '../../services/schools/school-plans.ts';
@@ -11,23 +12,26 @@ export interface SweepsPluginOptions {
   intervalMinutes: number;
   /** No-shows, reminders, completion, and the repair tickets' auto-close and escalation; 0 turns it off. */
   bookingSweepSeconds: number;
+  /** Which sender the outbox's text messages go through (`SMS_SENDER`, `SMS_HTTP_URL`); the log sender when unset. */
+  sms?: SmsSenderConfig;
 }
 
 /**
  * Background upkeep that must not depend on anyone calling the API: keeps the materialised opening
  * intervals a fortnight ahead, refreshes the dashboard's rollups, and runs the booking and
- * repair-ticket sweeps. Each sweep takes a Postgres advisory lock (a pass that cannot have it skips),
+ * repair-ticket sweeps, then sends what the outbox holds (claimed with FOR UPDATE SKIP LOCKED, so
+ * each message is sent by one instance; retried after 1, 5 and 30 minutes). Each sweep takes a Postgres advisory lock (a pass that cannot have it skips),
  * so with several instances one at a time does the work and each no-show, reminder or escalation
  * happens once; the rollups are skipped while another instance's refresh is fresh.
  */
 export default fp<SweepsPluginOptions>(
   async (fastify, opts) => {
-    const sms = loggingSmsSender((entry, message) => fastify.log.info(entry, message));
+    const sms = smsSenderFor(opts.sms ?? { SMS_SENDER: 'log' }, (entry, message) => fastify.log.info(entry, message));
     let bookingTimer: NodeJS.Timeout | undefined;
     if (opts.bookingSweepSeconds > 0) {
       const sweepBookingsAndTickets = async () => {
         try {
-          const report = await runBookingSweep(fastify.db, sms, fastify.now());
+          const report = await runBookingSweep(fastify.db, fastify.now());
           if (report && report.noShows + report.reminded + report.completed > 0) fastify.log.info(report, 'booking sweep');
         } catch (err) {
           fastify.log.error({ err }, 'booking sweep failed');
@@ -37,6 +41,12 @@ export default fp<SweepsPluginOptions>(
           if (report && report.closed + report.escalated > 0) fastify.log.info(report, 'ticket sweep');
         } catch (err) {
           fastify.log.error({ err }, 'ticket sweep failed');
+        }
+        try {
+          const report = await runOutboxSweep(fastify.db, { sms }, fastify.now());
+          if (report.sent + report.retried + report.failed > 0) fastify.log.info(report, 'outbox sweep');
+        } catch (err) {
+          fastify.log.error({ err }, 'outbox sweep failed');
         }
       };
       fastify.addHook('onReady', async () => {

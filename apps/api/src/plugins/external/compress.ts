@@ -4,6 +4,7 @@ import { brotliCompress as brotliCallback, gzip as gzipCallback, constants as zl
 import fastifyCompress from '@fastify/compress';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { namedCache, type NamedCache } from '../../services/shared/caches.ts';
 
 const brotli = promisify(brotliCallback);
 const gzip = promisify(gzipCallback);
@@ -72,24 +73,24 @@ export function noneMatchHits(header: string | undefined, tag: string): boolean 
 /**
  * A few compressed copies of large answers, keyed by the body's tag and coding: the whole-city map
  * is the same 2.4 MB until a venue changes or opens or closes, so it is compressed once, not per
- * request. Bounded by count (each copy of the city is ~150–250 kB).
+ * request. Bounded by count (each copy of the city is ~150–250 kB), least recently used first: the
+ * named cache `compressed-copies`.
  */
 export class CompressedCopies {
-  #copies = new Map<string, Promise<Buffer>>();
-  constructor(readonly limit = 8) {}
+  #copies: NamedCache<string, Promise<Buffer>>;
+  constructor(readonly limit = 8) {
+    this.#copies = namedCache<string, Promise<Buffer>>('compressed-copies', { max: limit });
+  }
 
   get(tag: string, coding: Coding, body: Buffer): Promise<Buffer> {
     const key = `${tag}-${coding}`;
     let copy = this.#copies.get(key);
-    if (copy) {
-      // Most recently used last.
-      this.#copies.delete(key);
-      this.#copies.set(key, copy);
-      return copy;
-    }
+    if (copy) return copy;
     copy = compressWith(coding, body);
-    copy.catch(() => this.#copies.delete(key));
-    if (this.#copies.size >= this.limit) this.#copies.delete(this.#copies.keys().next().value!);
+    const mine = copy;
+    copy.catch(() => {
+      if (this.#copies.peek(key) === mine) this.#copies.delete(key);
+    });
     this.#copies.set(key, copy);
     return copy;
   }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { LoginBody, Me, RegisterBody } from '@sports/contracts';
-import { schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
+import { lockSql, schema, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
 import { checkPassword, maskPhone, PASSWORD_PROBLEMS } from '@sports/domain';
 import { DomainError, fieldProblem } from '../shared/errors.ts';
 import { loadGrants } from '../shared/grants.ts';
@@ -23,10 +23,6 @@ export interface SignedIn {
   refreshExpiresAt: Date;
   me: Me;
 }
-
-/** Advisory-lock classes (the first key) of the sign-in brakes. */
-const LOCK_LOGIN_PHONE = 1_001;
-const LOCK_LOGIN_IP = 1_002;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -56,7 +52,9 @@ export async function register(db: Db, settings: AccountSettings, body: Register
 }
 
 export async function login(db: Db, settings: AccountSettings, body: LoginBody, ip: string): Promise<SignedIn> {
-  const windowStart = new Date(Date.now() - settings.failureWindowMinutes * 60_000);
+  // The brakes and the refresh tokens run on the database's clock (`now()`), the one their rows are
+  // stamped with, so no instant here is taken from the API process's clock.
+  const windowStart = sql`now() - make_interval(mins => ${settings.failureWindowMinutes})`;
   // Counted as a failure before the password is checked, under the phone's and the address's locks:
   // of any number of simultaneous guesses, only as many as the limit allows are ever checked.
   await chargeAttempt(db, settings, body.phone, ip, windowStart);
@@ -82,34 +80,34 @@ export async function login(db: Db, settings: AccountSettings, body: LoginBody, 
  * cannot interleave with another attempt's; a successful sign-in then clears the phone's count, so
  * successful sign-ins never count.
  */
-async function chargeAttempt(db: Db, settings: AccountSettings, phone: string, ip: string, windowStart: Date): Promise<void> {
+async function chargeAttempt(db: Db, settings: AccountSettings, phone: string, ip: string, windowStart: SQL): Promise<void> {
   const f = schema.loginFailures;
-  const limitedSince = await db.transaction(async (tx) => {
+  const freeInSeconds = await db.transaction(async (tx) => {
     // Always in the same order (phone, then address), so two attempts never wait for each other in a cycle.
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_LOGIN_PHONE}, hashtext(${phone})), pg_advisory_xact_lock(${LOCK_LOGIN_IP}, hashtext(${ip}))`);
+    await tx.execute(sql`select ${lockSql('login_phone', phone)}, ${lockSql('login_ip', ip)}`);
     const [counts] = await tx
       .select({
         byPhone: sql<number>`count(*) filter (where ${f.phone} = ${phone})`.mapWith(Number),
         byIp: sql<number>`count(*) filter (where ${f.ip} = ${ip})`.mapWith(Number),
-        oldestByPhone: sql<string | null>`min(${f.failedAt}) filter (where ${f.phone} = ${phone})`,
-        oldestByIp: sql<string | null>`min(${f.failedAt}) filter (where ${f.ip} = ${ip})`,
+        // seconds until the oldest failure in the window leaves it
+        phoneFreeIn: sql<number | null>`extract(epoch from min(${f.failedAt}) filter (where ${f.phone} = ${phone}) + make_interval(mins => ${settings.failureWindowMinutes}) - now())`.mapWith(Number),
+        ipFreeIn: sql<number | null>`extract(epoch from min(${f.failedAt}) filter (where ${f.ip} = ${ip}) + make_interval(mins => ${settings.failureWindowMinutes}) - now())`.mapWith(Number),
       })
       .from(f)
       .where(and(gt(f.failedAt, windowStart), or(eq(f.phone, phone), eq(f.ip, ip))));
-    const since =
+    const freeIn =
       counts && counts.byPhone >= settings.maxFailuresPerPhone
-        ? counts.oldestByPhone
+        ? counts.phoneFreeIn
         : counts && counts.byIp >= settings.maxFailuresPerIp
-          ? counts.oldestByIp
+          ? counts.ipFreeIn
           : null;
-    if (since !== null) return since;
+    if (freeIn !== null) return freeIn;
     await tx.delete(f).where(and(or(eq(f.phone, phone), eq(f.ip, ip)), lt(f.failedAt, windowStart)));
     await tx.insert(f).values({ phone, ip });
     return null;
   });
-  if (limitedSince === null) return;
-  const freeAt = new Date(limitedSince).getTime() + settings.failureWindowMinutes * 60_000;
-  const minutes = Math.max(1, Math.ceil((freeAt - Date.now()) / 60_000));
+  if (freeInSeconds === null) return;
+  const minutes = Math.max(1, Math.ceil(freeInSeconds / 60));
   throw new DomainError('LOGIN_THROTTLED', { minutes, retryAfterSeconds: minutes * 60 });
 }
 
@@ -122,9 +120,11 @@ async function startFamily(tx: Queryable, settings: AccountSettings, userId: str
 
 async function issueRefreshToken(tx: Queryable, settings: AccountSettings, userId: string, familyId: string) {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + settings.refreshTokenTtlDays * 86_400_000);
-  await tx.insert(schema.refreshTokens).values({ userId, familyId, tokenHash: hashToken(token), expiresAt });
-  return { token, expiresAt };
+  const [row] = await tx
+    .insert(schema.refreshTokens)
+    .values({ userId, familyId, tokenHash: hashToken(token), expiresAt: sql`now() + make_interval(days => ${settings.refreshTokenTtlDays})` })
+    .returning({ expiresAt: schema.refreshTokens.expiresAt });
+  return { token, expiresAt: row!.expiresAt };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import { schema, type Queryable } from '@sports/db';
+import { advisoryLock, schema, type Queryable } from '@sports/db';
+import { namedCache } from '../shared/caches.ts';
 import {
   DEFAULT_BOOKING_SETTINGS,
   DEFAULT_RESIDENT_RULES,
@@ -73,19 +74,15 @@ export async function venueExceptions(db: Queryable, venueId: string, from: stri
  * otherwise pay on every request for a day whose rules have not changed. Bounded; least recently
  * used goes first. The arrays are shared: callers read them and never change them.
  */
-const expansions = new Map<string, readonly Slot[]>();
-const EXPANSION_LIMIT = 2000;
+const expansions = namedCache<string, readonly Slot[]>('slot-expansions', { max: 2000 });
 
 function expandedSlots(rules: OpeningRules, from: string, to: string, slotMinutes: number): Slot[] {
   const key = JSON.stringify([rules.timeZone, rules.weekly, rules.holidayRule, rules.exceptions, from, to, slotMinutes]);
   let slots = expansions.get(key);
-  if (slots) {
-    expansions.delete(key);
-  } else {
+  if (!slots) {
     slots = expandSlots(expandOpeningHours(rules, from, to, chinaHolidayCalendar), slotMinutes);
-    if (expansions.size >= EXPANSION_LIMIT) expansions.delete(expansions.keys().next().value!);
+    expansions.set(key, slots);
   }
-  expansions.set(key, slots);
   return slots as Slot[];
 }
 
@@ -139,7 +136,7 @@ export const endOf = () => sql<Date>`upper(${schema.reservations.during})`.mapWi
 
 /**
  * Writers of a court's reservations take turns: a transaction-scoped advisory lock per court (key
- * space 1, taken in a fixed order). The exclusion constraint stays the guard; the lock only stops
+ * space `court`, taken in a fixed order). The exclusion constraint stays the guard; the lock only stops
  * concurrent inserts into its index from waiting on each other until PostgreSQL aborts one as a
  * deadlock, which under a rush of attempts at one slot cost a second each. A resident's booking takes
  * the same lock shared, and locks of its own hours exclusively, in reserve_checked (migration 0011):
@@ -147,7 +144,7 @@ export const endOf = () => sql<Date>`upper(${schema.reservations.during})`.mapWi
  */
 export async function lockCourts(tx: Queryable, resourceIds: readonly string[]): Promise<void> {
   for (const id of [...new Set(resourceIds)].sort()) {
-    await tx.execute(sql`select pg_advisory_xact_lock(1, hashtext(${id}))`);
+    await advisoryLock(tx, 'court', id);
   }
 }
 

@@ -1,8 +1,9 @@
 import { and, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { schema, type Db, type Queryable } from '@sports/db';
+import { schema, tryAdvisoryLock, type Db, type Queryable } from '@sports/db';
 import { suspensionAfterNoShows } from '@sports/domain';
 import { residentRules } from './booking-rules.ts';
-import { notify, type SmsSender } from '../accounts/notifications.ts';
+import { notify } from '../accounts/notifications.ts';
+import { enqueueMessages } from '../accounts/outbox.ts';
 import { markSchoolNoShows, schoolNoShowsSince } from './school-no-shows.ts';
 
 const r = schema.reservations;
@@ -19,16 +20,16 @@ export interface SweepReport {
  * lock: one instance runs, the others skip):
  * - a booking not checked in `noShowGraceMinutes` after its start becomes a no-show, and a resident
  *   who reaches the city's no-show limit is suspended and told why and until when;
- * - residents get an in-app reminder (and a text) two hours before their booking;
+ * - residents get an in-app reminder (and a text, put in the outbox in this transaction and sent
+ *   after it commits by the outbox sweep) two hours before their booking;
  * - bookings that were checked in and have ended are completed.
  */
-export async function runBookingSweep(db: Db, sms: SmsSender, now: Date): Promise<SweepReport | null> {
+export async function runBookingSweep(db: Db, now: Date): Promise<SweepReport | null> {
   return db.transaction(async (tx) => {
-    const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('booking_sweep')) as locked`);
-    if (!(locked as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked) return null;
+    if (!(await tryAdvisoryLock(tx, 'sweep', 'booking_sweep'))) return null;
     const report: SweepReport = { noShows: 0, suspended: 0, reminded: 0, completed: 0 };
     await markNoShows(tx, now, report);
-    await remind(tx, sms, now, report);
+    await remind(tx, now, report);
     const completed = await tx
       .update(r)
       .set({ status: 'completed' })
@@ -87,8 +88,7 @@ async function markNoShows(tx: Queryable, now: Date, report: SweepReport): Promi
         {
           userId,
           kind: 'booking.suspended',
-          title: '预约功能已暂停',
-          body: `${reason}，${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(until)} 前不能预约。`,
+          params: { until: until.toISOString(), timeZone: 'Asia/Shanghai', cityCode, windowDays: rules.noShowWindowDays, count: history.length + atSchools.length, limit: rules.noShowLimit },
           data: { until: until.toISOString(), cityCode },
         },
       ]);
@@ -99,7 +99,7 @@ async function markNoShows(tx: Queryable, now: Date, report: SweepReport): Promi
 
 const REMIND_BEFORE_MS = 2 * 3_600_000;
 
-async function remind(tx: Queryable, sms: SmsSender, now: Date, report: SweepReport): Promise<void> {
+async function remind(tx: Queryable, now: Date, report: SweepReport): Promise<void> {
   const due = await tx
     .update(r)
     .set({ reminderSentAt: now })
@@ -116,15 +116,14 @@ async function remind(tx: Queryable, sms: SmsSender, now: Date, report: SweepRep
   for (const booking of due) {
     if (!booking.userId) continue;
     const [info] = await tx
-      .select({ venue: schema.venues.name, timeZone: schema.venues.timeZone, phone: schema.users.phone })
+      .select({ venue: schema.venues.name, timeZone: schema.venues.timeZone, phone: schema.users.phone, locale: schema.users.locale })
       .from(schema.venues)
       .innerJoin(schema.users, eq(schema.users.id, booking.userId))
       .where(eq(schema.venues.id, booking.venueId));
     if (!info) continue;
-    const when = new Intl.DateTimeFormat('zh-CN', { timeZone: info.timeZone, timeStyle: 'short' }).format(booking.start);
-    const text = `【体育场馆预约】您预约的${info.venue}将于今天 ${when} 开始，请凭预约码 ${booking.code} 入场。`;
-    await notify(tx, [{ userId: booking.userId, kind: 'reservation.reminder', title: '预约即将开始', body: text, data: { reservationId: booking.id } }]);
-    await sms.send(info.phone, text);
+    const params = { venue: info.venue, startsAt: booking.start.toISOString(), timeZone: info.timeZone, code: booking.code };
+    await notify(tx, [{ userId: booking.userId, kind: 'reservation.reminder', params, data: { reservationId: booking.id } }]);
+    await enqueueMessages(tx, [{ channel: 'sms', recipient: info.phone, kind: 'reservation.reminder', params, locale: info.locale === 'en' ? 'en' : 'zh-CN' }], now);
     report.reminded += 1;
   }
 }

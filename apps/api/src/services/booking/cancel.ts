@@ -6,8 +6,8 @@ import type { Actor } from '../shared/actor.ts';
 import { recordAudit } from '../shared/audit.ts';
 import { effectiveSettings } from './booking-rules.ts';
 import { DomainError } from '../shared/errors.ts';
-import { notify } from '../accounts/notifications.ts';
-import { formatLocal, loadReservation, r, type ReservationSecrets, toReservation, visibleReservation } from './reservation-rows.ts';
+import { cancelForVenue } from './cancellations.ts';
+import { loadReservation, r, type ReservationSecrets, toReservation, visibleReservation } from './reservation-rows.ts';
 
 // ——— cancelling and checking in ———
 
@@ -35,38 +35,32 @@ export async function cancelReservation(
     } else if (!reason) {
       throw new DomainError('REASON_REQUIRED');
     }
-    const [updated] = await tx
-      .update(r)
-      .set({
-        status: 'cancelled',
-        cancelledAt: now,
-        cancelledBy: actor.userId,
-        cancelReason: reason ?? null,
-        cancelledWithoutPenalty: !own,
-      })
-      .where(and(eq(r.id, id), eq(r.status, 'confirmed')))
-      .returning({ id: r.id });
-    if (!updated) throw new DomainError('NOT_CANCELLABLE');
-    if (!own) {
-      await recordAudit(tx, actor, {
-        action: 'reservation.cancel',
-        targetType: 'reservation',
-        targetId: id,
-        organisationId: row.organisationId,
-        detail: { reason, code: row.code },
-      });
-      if (row.userId) {
-        await notify(tx, [
-          {
-            userId: row.userId,
-            kind: 'reservation.cancelled_by_venue',
-            title: '您的预约已被场馆取消',
-            body: `${row.venueName} ${row.resourceName} ${formatLocal(row.start, row.timeZone)} 的预约已被取消，原因：${reason}。不计违约。`,
-            data: { reservationId: id, reason },
-          },
-        ]);
-      }
+    if (own) {
+      const [updated] = await tx
+        .update(r)
+        .set({ status: 'cancelled', cancelledAt: now, cancelledBy: actor.userId, cancelReason: null, cancelledWithoutPenalty: false })
+        .where(and(eq(r.id, id), eq(r.status, 'confirmed')))
+        .returning({ id: r.id });
+      if (!updated) throw new DomainError('NOT_CANCELLABLE');
+      return;
     }
+    // Staff: the venue's one way of cancelling (no penalty, the holder told in their language).
+    const cancelled = await cancelForVenue(tx, {
+      where: eq(r.id, id),
+      venue: { name: row.venueName, timeZone: row.timeZone },
+      actorId: actor.userId,
+      reason: reason!,
+      now,
+      cause: { kind: 'staff', reason: reason!, resource: row.resourceName },
+    });
+    if (cancelled.length === 0) throw new DomainError('NOT_CANCELLABLE');
+    await recordAudit(tx, actor, {
+      action: 'reservation.cancel',
+      targetType: 'reservation',
+      targetId: id,
+      organisationId: row.organisationId,
+      detail: { reason, code: row.code },
+    });
   });
   return toReservation(await loadReservation(db, id), secrets);
 }

@@ -6,15 +6,15 @@ import type { Actor } from '../shared/actor.ts';
 import { recordAudit } from '../shared/audit.ts';
 import { DomainError } from '../shared/errors.ts';
 import { authorize } from '../shared/grants.ts';
-import { codeFromScan } from './qr-codes.ts';
 import { BOOKING_STAFF, loadReservation, r, reservationQuery, type ReservationSecrets, toReservation } from './reservation-rows.ts';
+import { codeFromScan } from '../shared/signed-codes.ts';
 
 /**
  * Staff at the gate scan the resident's QR (or type the short code) and check them in, from 30
  * minutes before the start to 15 minutes after.
  */
 export async function checkIn(db: Db, secrets: ReservationSecrets, actor: Actor, scanned: string, now: Date): Promise<Reservation> {
-  const code = codeFromScan(scanned, secrets.qrKey);
+  const code = codeFromScan('reservation', scanned, secrets.qrKey);
   const id = await db.transaction(async (tx) => {
     const [row] = await reservationQuery(tx).where(eq(r.code, code));
     if (!row) throw new DomainError('NOT_FOUND');

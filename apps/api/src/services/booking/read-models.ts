@@ -5,6 +5,7 @@ import { chinaHolidayCalendar, addDays, releaseInstant, slotPriceFen, type Booki
 import type { Actor } from '../shared/actor.ts';
 import { effectiveSettings, slotsFromRules, type ExceptionRow, type ResourceRules, type VenueRules } from './booking-rules.ts';
 import { DomainError } from '../shared/errors.ts';
+import { namedCache } from '../shared/caches.ts';
 import { ACTIVE, r, reservationQuery, type ReservationSecrets, toReservation, visibleReservation } from './reservation-rows.ts';
 
 export async function getReservation(db: Db, secrets: ReservationSecrets, actor: Actor, id: string): Promise<Reservation> {
@@ -83,8 +84,7 @@ interface WrittenSlots {
  * rule is never served stale. Pricing and formatting ~2 000 slots is most of an availability request.
  * A 20-court week holds about 0.5 MB with its courts' written JSON (see courtSlots): at most ~100 MB.
  */
-const templates = new Map<string, SlotTemplate>();
-const TEMPLATE_LIMIT = 200;
+const templates = namedCache<string, SlotTemplate>('slot-templates', { max: 200 });
 
 function slotTemplate(
   venue: AvailabilityVenue,
@@ -96,12 +96,9 @@ function slotTemplate(
 ): SlotTemplate {
   const key = `${venue.id}|${date}|${days}`;
   const known = templates.get(key);
-  if (known?.fingerprint === fingerprint) {
-    // Least recently used goes first when the map is full: re-insert on every hit.
-    templates.delete(key);
-    templates.set(key, known);
-    return known;
-  }
+  if (known?.fingerprint === fingerprint) return known;
+  // Kept for rules that have changed since: no use.
+  if (known) templates.unusable();
   const byResource = slotsFromRules(venue, resources, exceptions, date, days);
   const slots = new Map<string, PricedSlot[]>();
   for (const resource of resources) {
@@ -119,8 +116,6 @@ function slotTemplate(
     );
   }
   const template = { fingerprint, slots, written: new Map<string, WrittenSlots>() };
-  templates.delete(key);
-  if (templates.size >= TEMPLATE_LIMIT) templates.delete(templates.keys().next().value!);
   templates.set(key, template);
   return template;
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { schema, type Queryable } from '@sports/db';
-import { addDays, localTimeToInstant } from '@sports/domain';
+import { ACTIVE_RESERVATION_STATUSES as ACTIVE, addDays, localTimeToInstant } from '@sports/domain';
 import { endOf, lockCourts, rangeText, startOf } from './booking-rules.ts';
 import { cancelForVenue } from './cancellations.ts';
-import { newReservationCode } from './qr-codes.ts';
+import { newShortCode } from '../shared/signed-codes.ts';
 
 /**
  * Repair-aware booking: equipment out of service on a court takes the court's slots out of booking
@@ -73,13 +73,12 @@ export async function takeOutOfBooking(tx: Queryable, span: RepairSpan, now: Dat
     actorId: span.actorId,
     reason,
     now,
-    title: '您的预约因设施维修被取消',
-    why: `${span.assetName}正在维修`,
+    cause: { kind: 'repair', asset: span.assetName },
   });
   const staying = await tx
     .select({ start: startOf(), end: endOf() })
     .from(r)
-    .where(and(eq(r.resourceId, span.resourceId), inArray(r.status, ['confirmed', 'checked_in']), sql`${r.during} && ${during}::tstzrange`))
+    .where(and(eq(r.resourceId, span.resourceId), inArray(r.status, [...ACTIVE]), sql`${r.during} && ${during}::tstzrange`))
     .orderBy(sql`lower(${r.during})`);
   const gaps = gapsBetween(
     now.getTime(),
@@ -89,7 +88,7 @@ export async function takeOutOfBooking(tx: Queryable, span: RepairSpan, now: Dat
   if (gaps.length > 0) {
     await tx.insert(r).values(
       gaps.map((gap) => ({
-        code: newReservationCode(),
+        code: newShortCode(),
         kind: 'block' as const,
         resourceId: span.resourceId,
         venueId: span.venue.id,

@@ -1,15 +1,16 @@
 import { eq } from 'drizzle-orm';
 import type { Reservation } from '@sports/contracts';
 import { schema, type Queryable } from '@sports/db';
-import { canActOn, checkInWindow, type StaffRole } from '@sports/domain';
+import { ACTIVE_RESERVATION_STATUSES, canActOn, checkInWindow, type StaffRole } from '@sports/domain';
 import type { Actor } from '../shared/actor.ts';
 import { effectiveSettings, endOf, startOf } from './booking-rules.ts';
 import { DomainError } from '../shared/errors.ts';
+import { namedCache } from '../shared/caches.ts';
 import { findOrganisationPlace } from '../shared/grants.ts';
-import { qrText } from './qr-codes.ts';
+import { signedQrText } from '../shared/signed-codes.ts';
 
 export const r = schema.reservations;
-export const ACTIVE = ['confirmed', 'checked_in'] as const;
+export const ACTIVE = ACTIVE_RESERVATION_STATUSES;
 /** Who may run a venue's bookings: its operator or school, or a bureau admin in scope. */
 export const BOOKING_STAFF: readonly StaffRole[] = ['operator', 'school_admin', 'bureau_admin'];
 
@@ -73,7 +74,7 @@ export function toReservation(row: ReservationRow, secrets: ReservationSecrets):
     cancelDeadline: new Date(row.start.getTime() - settings.cancelHours * 3_600_000).toISOString(),
     checkInOpens: window.opens.toISOString(),
     checkInCloses: window.closes.toISOString(),
-    qr: qrText(row.code, secrets.qrKey),
+    qr: signedQrText('reservation', row.code, secrets.qrKey),
     cancelReason: row.cancelReason,
     createdAt: row.createdAt.toISOString(),
   };
@@ -94,7 +95,8 @@ export async function visibleReservation(db: Queryable, actor: Actor, id: string
   throw new DomainError('NOT_FOUND');
 }
 
-const localFormatters = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per venue time zone (a few in practice; bounded however many are stored). */
+const localFormatters = namedCache<string, Intl.DateTimeFormat>('local-time-formatters', { max: 100 });
 
 export function formatLocal(at: Date, timeZone: string): string {
   let formatter = localFormatters.get(timeZone);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { CreateReservationBody, Reservation } from '@sports/contracts';
 import { EXCLUSION_VIOLATION, preparedRows, retryOnConflict, sqlState, UNIQUE_VIOLATION, type Db, type Queryable } from '@sports/db';
@@ -8,37 +7,36 @@ import {
   addDays,
   localTimeToInstant,
   slotPriceFen,
+  standingRefusal,
   type BookingSettings,
   type ResidentRules,
   type Slot,
 } from '@sports/domain';
 import { accountState, loadActor, requireEnabled, type Caller } from '../shared/actor.ts';
-import { effectiveSettings, rangeText, slotsFromRules, withDefaultRules, type ExceptionRow } from './booking-rules.ts';
+import { effectiveSettings, slotsFromRules, withDefaultRules, type ExceptionRow } from './booking-rules.ts';
 import { DomainError } from '../shared/errors.ts';
-import { newReservationCode } from './qr-codes.ts';
+import { replayEarlier, requestHash, type EarlierWrite } from '../shared/idempotency.ts';
+import { standingError, toStanding } from './standing.ts';
 import type { AvailabilityResource, AvailabilityVenue } from './read-models.ts';
-import { formatLocal, loadReservation, r, type ReservationRow, type ReservationSecrets, toReservation } from './reservation-rows.ts';
+import { loadReservation, r, type ReservationRow, type ReservationSecrets, toReservation } from './reservation-rows.ts';
+import { newShortCode } from '../shared/signed-codes.ts';
+import { namedCache } from '../shared/caches.ts';
 
 // ——— reserving ———
 
-function requestHash(body: CreateReservationBody): string {
-  const canonical = JSON.stringify([body.resourceId, new Date(body.start).toISOString(), new Date(body.end).toISOString()]);
-  return createHash('sha256').update(canonical).digest('base64url');
-}
+const hashOf = (body: CreateReservationBody) => requestHash([body.resourceId, new Date(body.start).toISOString(), new Date(body.end).toISOString()]);
 
 async function replay(db: Queryable, secrets: ReservationSecrets, userId: string, key: string, hash: string) {
   const [existing] = await db
     .select({ id: r.id, requestHash: r.requestHash })
     .from(r)
     .where(and(eq(r.userId, userId), eq(r.idempotencyKey, key)));
-  if (!existing) return undefined;
   return replayed(db, secrets, existing, hash);
 }
 
 /** The earlier booking made with this key, unless the key came with another request. */
-async function replayed(db: Queryable, secrets: ReservationSecrets, existing: { id: string; requestHash: string | null }, hash: string) {
-  if (existing.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-  return toReservation(await loadReservation(db, existing.id), secrets);
+function replayed(db: Queryable, secrets: ReservationSecrets, existing: EarlierWrite | undefined, hash: string) {
+  return replayEarlier(existing, hash, async (id) => toReservation(await loadReservation(db, id), secrets));
 }
 
 export interface ReserveResult {
@@ -65,28 +63,51 @@ interface BookingFacts {
 /**
  * Facts read for earlier bookings, by court and UTC date. A kept copy only saves the read:
  * reserve_checked refuses to insert when the facts have changed since, and answers with the new ones.
+ * At most 10 000 courts-days; the least recently used goes first.
  */
-const knownFacts = new Map<string, BookingFacts>();
-const KNOWN_FACTS_LIMIT = 10_000;
+const knownFacts = namedCache<string, BookingFacts>('booking-facts', { max: 10_000 });
 
 function rememberFacts(key: string, text: string): BookingFacts {
   const facts = JSON.parse(text) as BookingFacts;
-  knownFacts.delete(key);
-  if (knownFacts.size >= KNOWN_FACTS_LIMIT) knownFacts.delete(knownFacts.keys().next().value!);
   knownFacts.set(key, facts);
   return facts;
 }
 
-/** What reserve_checked answers (see migration 0011). */
+/** What reserve_checked answers (see migration 0012). */
 type BookingOutcome =
   | { earlier: { id: string; requestHash: string | null } }
   | { stale: true; place: string | null }
   | {
-      suspendedUntil: string | null;
-      upcoming: number;
-      minutes: number;
+      standing: { suspendedUntil: string | null; upcoming: number; minutes: number };
       created: { id: string; code: string; kind: ReservationRow['kind']; status: ReservationRow['status']; paymentStatus: ReservationRow['paymentStatus']; cancelReason: string | null; createdAt: string; start: string; end: string } | null;
     };
+
+/**
+ * What reserve_checked takes: one object, every key required (the `reserve_request` domain of
+ * migration 0012 refuses a call that lacks one).
+ */
+interface ReserveRequest {
+  user: string;
+  key: string;
+  hash: string;
+  resource: string;
+  factsFrom: string;
+  factsTo: string;
+  factsVersion: string;
+  venue: string;
+  city: string;
+  sport: string;
+  now: string;
+  dayStart: string;
+  dayEnd: string;
+  maxUpcoming: number;
+  maxHoursPerDayPerSport: number;
+  minutes: number;
+  code: string;
+  start: string;
+  end: string;
+  priceFen: number;
+}
 
 /**
  * Whether the caller's account is disabled, whether their sign-in is still live (not signed out) and,
@@ -95,11 +116,8 @@ type BookingOutcome =
  */
 const RESERVE_CHECKED = `
   select a.disabled, a."signedIn",
-         case when a.disabled or not a."signedIn" then null
-              else reserve_checked($1::uuid, $2::text, $3::text, $4::uuid, $5::date, $6::date, $7::text, $8::uuid, $9::text, $10::text,
-                                   $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::float8, $15::float8, $16::float8,
-                                   $17::text, $18::tstzrange, $19::int) end as outcome
-    from (${accountState('$1', '$20')}) a`;
+         case when a.disabled or not a."signedIn" then null else reserve_checked($3::jsonb) end as outcome
+    from (${accountState('$1', '$2')}) a`;
 
 /** One local day of a court as its booking facts have it: its slots, each slot's price, and the day's bounds. */
 interface BookingDay {
@@ -162,13 +180,12 @@ function checkBooking(facts: BookingFacts, utcDate: string, start: Date, end: Da
     dayStart: day.start,
     dayEnd: day.end,
     requested: (end.getTime() - start.getTime()) / 60_000,
-    maxMinutes: rules.maxHoursPerDayPerSport * 60,
   };
 }
 
 /**
  * Books a resource for whole consecutive slots. The request is checked against the court's booking
- * facts (read once and kept; see knownFacts), then one statement, reserve_checked (migration 0011),
+ * facts (read once and kept; see knownFacts), then one statement, reserve_checked (migration 0012),
  * takes the resident's lock and the court's, answers an Idempotency-Key already used, refuses facts
  * that changed since they were read (the request is then checked again against the new ones), reads
  * the resident's standing — suspension, upcoming bookings, hours that day — and inserts only when
@@ -187,7 +204,7 @@ export async function reserve(
   idempotencyKey: string,
   now: Date,
 ): Promise<ReserveResult> {
-  const hash = requestHash(body);
+  const hash = hashOf(body);
   const start = new Date(body.start);
   const end = new Date(body.end);
   // The start's local date is within a day of its UTC date in every zone; the zone picks it later.
@@ -224,31 +241,35 @@ export async function reserve(
       throw err;
     }
     const { resource, venue, version } = facts;
-    const { rules, priceFen, dayStart, dayEnd, requested, maxMinutes } = checked;
+    const { rules, priceFen, dayStart, dayEnd, requested } = checked;
     let outcome: BookingOutcome;
     try {
       const [row] = await retryOnConflict(() =>
         preparedRows<{ disabled: boolean; signedIn: boolean; outcome: BookingOutcome }>(db, 'reserve_checked', RESERVE_CHECKED, [
           caller.userId,
-          idempotencyKey,
-          hash,
-          resource.id,
-          from,
-          to,
-          version,
-          venue.id,
-          venue.cityCode,
-          resource.sport,
-          now.toISOString(),
-          dayStart.toISOString(),
-          dayEnd.toISOString(),
-          rules.maxUpcoming,
-          requested,
-          maxMinutes,
-          newReservationCode(),
-          rangeText(start, end),
-          priceFen,
           caller.sessionId,
+          JSON.stringify({
+            user: caller.userId,
+            key: idempotencyKey,
+            hash,
+            resource: resource.id,
+            factsFrom: from,
+            factsTo: to,
+            factsVersion: version,
+            venue: venue.id,
+            city: venue.cityCode,
+            sport: resource.sport,
+            now: now.toISOString(),
+            dayStart: dayStart.toISOString(),
+            dayEnd: dayEnd.toISOString(),
+            maxUpcoming: rules.maxUpcoming,
+            maxHoursPerDayPerSport: rules.maxHoursPerDayPerSport,
+            minutes: requested,
+            code: newShortCode(),
+            start: start.toISOString(),
+            end: end.toISOString(),
+            priceFen,
+          } satisfies ReserveRequest),
         ]),
       );
       requireEnabled(row);
@@ -265,26 +286,16 @@ export async function reserve(
       }
       throw err;
     }
-    if ('earlier' in outcome) return { reservation: await replayed(db, secrets, outcome.earlier, hash), created: false };
+    if ('earlier' in outcome) return { reservation: (await replayed(db, secrets, outcome.earlier, hash))!, created: false };
     if ('stale' in outcome) {
       facts = outcome.place ? rememberFacts(factsKey, outcome.place) : undefined;
       if (!facts) knownFacts.delete(factsKey);
       fresh = true;
       continue;
     }
-    // The same rules as the insert's condition, in the order a resident is told about them.
-    if (outcome.suspendedUntil) {
-      const until = new Date(outcome.suspendedUntil);
-      throw new DomainError('SUSPENDED', { until: formatLocal(until, venue.timeZone), untilIso: until.toISOString() });
-    }
-    if (outcome.upcoming >= rules.maxUpcoming) {
-      throw new DomainError('QUOTA_EXCEEDED', { rule: `最多同时持有 ${rules.maxUpcoming} 个未开始的预约 / at most ${rules.maxUpcoming} upcoming bookings` });
-    }
-    if (outcome.minutes + requested > maxMinutes) {
-      throw new DomainError('QUOTA_EXCEEDED', {
-        rule: `同一运动每天最多 ${rules.maxHoursPerDayPerSport} 小时 / at most ${rules.maxHoursPerDayPerSport} hours a day per sport`,
-      });
-    }
+    // The same decision as the insert's condition (standing_refusal), from the same standing.
+    const refusal = standingRefusal(toStanding(outcome.standing), rules, { kind: 'court', minutes: requested });
+    if (refusal) throw standingError(refusal, venue.timeZone);
     const created = outcome.created;
     // The insert's condition and the checks above are the same rules; should they ever disagree,
     // nothing was booked and the request fails loudly rather than answering a booking that is not there.

@@ -1,9 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { BookingStanding } from '@sports/contracts';
-import { schema, type Db } from '@sports/db';
+import { schema, type Db, type Queryable } from '@sports/db';
+import type { Standing, StandingRefusal } from '@sports/domain';
+import { DomainError } from '../shared/errors.ts';
 import { residentRules } from './booking-rules.ts';
 import { schoolNoShowsSince } from './school-no-shows.ts';
+
+/** The standing as `resident_standing` (migration 0012) answers it, in a JSON row. */
+interface StandingRow {
+  suspendedUntil: string | null;
+  upcoming: number | string;
+  minutes: number;
+}
+
+export function toStanding(row: StandingRow): Standing {
+  return {
+    suspendedUntil: row.suspendedUntil === null ? null : new Date(row.suspendedUntil).toISOString(),
+    upcoming: Number(row.upcoming),
+    minutes: Number(row.minutes),
+  };
+}
+
+/**
+ * A resident's standing in a city, read by the same SQL function as the booking's own statement
+ * (school registrations call it under the resident's lock). Without a sport, minutes are 0.
+ */
+export async function readStanding(
+  db: Queryable,
+  userId: string,
+  cityCode: string,
+  now: Date,
+  day?: { sport: string; start: Date; end: Date },
+): Promise<Standing> {
+  const result = await db.execute(sql`
+    select suspended_until as "suspendedUntil", upcoming, minutes
+      from resident_standing(${userId}::uuid, ${cityCode}::text, ${now.toISOString()}::timestamptz, ${day?.sport ?? null}::text,
+                             ${day?.start.toISOString() ?? null}::timestamptz, ${day?.end.toISOString() ?? null}::timestamptz)`);
+  return toStanding((result as unknown as { rows: StandingRow[] }).rows[0]!);
+}
+
+/** What a resident is told when the standing refuses them: codes and numbers, the words are the reader's. */
+export function standingError(refusal: StandingRefusal, timeZone: string): DomainError {
+  if (refusal.rule === 'suspended') {
+    const until = new Date(refusal.until);
+    return new DomainError('SUSPENDED', { until: { instant: until.toISOString(), timeZone }, untilIso: until.toISOString() });
+  }
+  return new DomainError('QUOTA_EXCEEDED', { rule: refusal.rule, max: refusal.max });
+}
 
 /** Where a resident stands in a city: suspended or not (and why, until when), the rules, their feed URL. */
 export async function bookingStanding(db: Db, userId: string, cityCode: string, now: Date): Promise<BookingStanding> {

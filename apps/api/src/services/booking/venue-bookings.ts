@@ -8,9 +8,9 @@ import { recordAudit } from '../shared/audit.ts';
 import { endOf, lockCourts, rangeText, residentRules, resourceSlots, startOf } from './booking-rules.ts';
 import { DomainError, fieldProblem } from '../shared/errors.ts';
 import { authorize } from '../shared/grants.ts';
-import { newReservationCode } from './qr-codes.ts';
-import { BOOKING_STAFF } from './reservation-rows.ts';
+import { ACTIVE, BOOKING_STAFF } from './reservation-rows.ts';
 import { cancelForVenue } from './cancellations.ts';
+import { newShortCode } from '../shared/signed-codes.ts';
 
 const r = schema.reservations;
 
@@ -131,14 +131,13 @@ function blockWithin(db: Db, actor: Actor, venueId: string, body: CreateBlockBod
       actorId: actor.userId,
       reason: body.reason,
       now,
-      title: '您的预约因场馆安排被取消',
-      why: body.reason,
+      cause: { kind: 'block', reason: body.reason },
     });
     const blocks = await tx
       .insert(r)
       .values(
         resources.map((res) => ({
-          code: newReservationCode(),
+          code: newShortCode(),
           kind: 'block' as const,
           resourceId: res.id,
           venueId,
@@ -208,7 +207,7 @@ export async function createSeries(db: Db, actor: Actor, venueId: string, body: 
       const clash = await tx
         .select({ id: r.id })
         .from(r)
-        .where(and(eq(r.resourceId, resource.id), inArray(r.status, ['confirmed', 'checked_in']), sql`${r.during} && ${rangeText(start, end)}::tstzrange`))
+        .where(and(eq(r.resourceId, resource.id), inArray(r.status, [...ACTIVE]), sql`${r.during} && ${rangeText(start, end)}::tstzrange`))
         .limit(1);
       if (clash.length > 0) {
         result.conflicts.push({ ...entry, reason: 'taken' });
@@ -218,7 +217,7 @@ export async function createSeries(db: Db, actor: Actor, venueId: string, body: 
         try {
           await tx.transaction(async (savepoint) => {
             await savepoint.insert(r).values({
-              code: newReservationCode(),
+              code: newShortCode(),
               kind: 'series',
               resourceId: resource.id,
               venueId,
@@ -261,11 +260,11 @@ function coveredByOpenSlots(slots: { start: Date; end: Date }[], start: Date, en
 }
 
 /** Venue-wide booking defaults (a resource may override them). */
-export async function setVenueBookingSettings(db: Db, actor: Actor, venueId: string, settings: BookingSettings): Promise<BookingSettings> {
+export async function setVenueBookingSettings(db: Db, actor: Actor, venueId: string, settings: BookingSettings, now: Date): Promise<BookingSettings> {
   assertSettings(settings);
   return db.transaction(async (tx) => {
     const venue = await managedVenue(tx, actor, venueId);
-    await tx.update(schema.venues).set({ bookingSettings: settings, updatedAt: new Date() }).where(eq(schema.venues.id, venueId));
+    await tx.update(schema.venues).set({ bookingSettings: settings, updatedAt: now }).where(eq(schema.venues.id, venueId));
     await recordAudit(tx, actor, {
       action: 'venue.booking_settings',
       targetType: 'venue',
@@ -283,13 +282,14 @@ export async function setResourceBookingSettings(
   venueId: string,
   resourceId: string,
   settings: BookingSettings | null,
+  now: Date,
 ): Promise<void> {
   if (settings) assertSettings(settings);
   await db.transaction(async (tx) => {
     const venue = await managedVenue(tx, actor, venueId);
     const [updated] = await tx
       .update(schema.venueResources)
-      .set({ bookingSettings: settings, updatedAt: new Date() })
+      .set({ bookingSettings: settings, updatedAt: now })
       .where(and(eq(schema.venueResources.id, resourceId), eq(schema.venueResources.venueId, venueId)))
       .returning({ id: schema.venueResources.id });
     if (!updated) throw new DomainError('NOT_FOUND');
@@ -315,7 +315,7 @@ function assertSettings(settings: BookingSettings): void {
 }
 
 /** The bureau sets the resident rules of its city. */
-export async function setResidentRules(db: Db, actor: Actor, cityCode: string, given: ResidentRules): Promise<ResidentRules> {
+export async function setResidentRules(db: Db, actor: Actor, cityCode: string, given: ResidentRules, now: Date): Promise<ResidentRules> {
   return db.transaction(async (tx) => {
     const [bureau] = await tx
       .select({ id: schema.organisations.id })
@@ -328,7 +328,7 @@ export async function setResidentRules(db: Db, actor: Actor, cityCode: string, g
     await tx
       .insert(schema.cityBookingRules)
       .values({ cityCode, rules, updatedBy: actor.userId })
-      .onConflictDoUpdate({ target: schema.cityBookingRules.cityCode, set: { rules, updatedBy: actor.userId, updatedAt: new Date() } });
+      .onConflictDoUpdate({ target: schema.cityBookingRules.cityCode, set: { rules, updatedBy: actor.userId, updatedAt: now } });
     await recordAudit(tx, actor, { action: 'city.booking_rules', targetType: 'city', targetId: cityCode, organisationId: bureau.id, detail: { rules } });
     return rules;
   });

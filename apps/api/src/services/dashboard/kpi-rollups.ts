@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { schema, type Db, type Queryable } from '@sports/db';
+import { advisoryLock, schema, type Db, type Queryable } from '@sports/db';
 import { addDays, chinaHolidayCalendar, expandOpeningHours, localDate, type OpenInterval } from '@sports/domain';
 import { openingRulesOf, type ExceptionRow } from '../booking/booking-rules.ts';
 
@@ -154,7 +154,7 @@ export async function refreshKpiDays(db: Db, from: string, to: string, now: Date
   });
   await db.transaction(async (tx) => {
     // Instances refreshing at once take turns rather than trip over each other's rows.
-    await tx.execute(sql`select pg_advisory_xact_lock(7, 0)`);
+    await advisoryLock(tx, 'kpi_rollup', 'refresh');
     await tx.delete(k).where(and(gte(k.day, from), lte(k.day, to), inArray(k.resourceId, ids)));
     for (let i = 0; i < rows.length; i += BATCH) await tx.insert(k).values(rows.slice(i, i + BATCH));
     await rebuildMonths(tx, from, to);

@@ -13,7 +13,6 @@ import {
   ANONYMOUS_REPORTS_PER_PHONE_PER_HOUR,
   DISPATCH_ROLES,
   ev,
-  faultName,
   HOUR_MS,
   o,
   r,
@@ -47,16 +46,11 @@ export async function tellDispatchers(
   ticket: { id: string; code: string },
   body: Pick<ReportTicketBody, 'category' | 'fault' | 'description'>,
 ): Promise<void> {
-  const what = faultName(body.category, body.fault).zh;
+  const description = body.description?.trim().slice(0, 60);
+  const params = { code: ticket.code, category: body.category, fault: body.fault, ...(description ? { description } : {}) };
   await notify(
     tx,
-    (await dispatchersOf(tx, organisationId)).map((userId) => ({
-      userId,
-      kind: 'ticket.new',
-      title: '新报修待受理',
-      body: `报修单 ${ticket.code}：${what}${body.description?.trim() ? `，${body.description.trim().slice(0, 60)}` : ''}`,
-      data: { ticketId: ticket.id, code: ticket.code },
-    })),
+    (await dispatchersOf(tx, organisationId)).map((userId) => ({ userId, kind: 'ticket.new' as const, params, data: { ticketId: ticket.id, code: ticket.code } })),
   );
 }
 
@@ -69,9 +63,8 @@ export async function tellDispatchersOfClientUpdate(tx: Queryable, ticket: { id:
     tx,
     (await dispatchersOf(tx, ticket.organisationId)).map((userId) => ({
       userId,
-      kind: 'ticket.update',
-      title: '报修单有新的补充',
-      body: `报修单 ${ticket.code}（Open311 接入方补充）：${text.trim().slice(0, 60)}`,
+      kind: 'ticket.update' as const,
+      params: { code: ticket.code, text: text.trim().slice(0, 60) },
       data: { ticketId: ticket.id, code: ticket.code },
     })),
   );

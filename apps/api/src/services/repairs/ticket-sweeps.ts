@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
-import { schema, type Db } from '@sports/db';
+import { and, eq, inArray, isNull, lt, lte } from 'drizzle-orm';
+import { schema, tryAdvisoryLock, type Db } from '@sports/db';
 import { AUTO_CLOSE_DAYS, OPEN_TICKET_STATES, checkMove } from '@sports/domain';
 import { notify } from '../accounts/notifications.ts';
 import { bureauFor } from './report.ts';
@@ -22,8 +22,7 @@ export interface TicketSweepReport {
  */
 export async function runTicketSweep(db: Db, now: Date): Promise<TicketSweepReport | null> {
   return db.transaction(async (tx) => {
-    const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('ticket_sweep')) as locked`);
-    if (!(locked as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked) return null;
+    if (!(await tryAdvisoryLock(tx, 'sweep', 'ticket_sweep'))) return null;
 
     const close = checkMove('resolved', 'close', 'system');
     if (!close.ok) throw new Error('the workflow no longer lets the system close a resolved ticket');
@@ -38,7 +37,7 @@ export async function runTicketSweep(db: Db, now: Date): Promise<TicketSweepRepo
       const people = new Set([...(ticket.reporterId ? [ticket.reporterId] : []), ...followers.map((f) => f.userId)]);
       await notify(
         tx,
-        [...people].map((userId) => ({ userId, kind: 'ticket', title: '报修已关闭', body: `报修单 ${ticket.code} 已自动关闭`, data: { ticketId: ticket.id, code: ticket.code, move: 'close', state: close.to } })),
+        [...people].map((userId) => ({ userId, kind: 'ticket' as const, params: { code: ticket.code, move: 'close' as const, auto: true }, data: { ticketId: ticket.id, code: ticket.code, move: 'close', state: close.to } })),
       );
     }
 
@@ -58,7 +57,7 @@ export async function runTicketSweep(db: Db, now: Date): Promise<TicketSweepRepo
         .where(and(eq(schema.roleAssignments.organisationId, bureauId), eq(schema.roleAssignments.role, 'bureau_admin')));
       await notify(
         tx,
-        admins.map(({ userId }) => ({ userId, kind: 'ticket_escalated', title: '报修超时', body: `报修单 ${ticket.code} 已超过承诺时限`, data: { ticketId: ticket.id, code: ticket.code } })),
+        admins.map(({ userId }) => ({ userId, kind: 'ticket_escalated' as const, params: { code: ticket.code }, data: { ticketId: ticket.id, code: ticket.code } })),
       );
     }
     return { closed: closed.length, escalated: escalated.length };

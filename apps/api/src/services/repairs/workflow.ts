@@ -22,20 +22,6 @@ const REQUIREMENT_FIELDS: Record<MoveRequirement, [string, string, string]> = {
   target_organisation: ['targetOrganisationId', '请选择转交的单位', 'choose the organisation to transfer to'],
 };
 
-const MOVE_TITLES: Record<TicketMove, string> = {
-  accept: '报修已受理',
-  reject: '报修未受理',
-  mark_duplicate: '报修已合并',
-  transfer: '报修已转交',
-  dispatch: '已派维修人员',
-  start: '开始维修',
-  hold: '维修暂停',
-  resume: '继续维修',
-  resolve: '维修完成',
-  close: '报修已关闭',
-  reopen: '报修已重新打开',
-};
-
 /** Checks what the workflow table cannot know: who the assignee is, which ticket is the original, which organisation takes it. */
 async function checkMoveTargets(tx: Queryable, actor: Actor, ticket: TicketRow, body: TicketMoveBody): Promise<void> {
   if (body.move === 'dispatch') {
@@ -159,7 +145,7 @@ async function applyMove(db: Db, actor: Actor, id: string, body: TicketMoveBody,
         },
       });
     }
-    await tellWatchers(tx, ticket, actor.userId, MOVE_TITLES[body.move], PUBLIC_NOTE_KINDS.includes(body.move) ? reason : '', { move: body.move, state: to });
+    await tellWatchers(tx, ticket, actor.userId, body.move, PUBLIC_NOTE_KINDS.includes(body.move) ? reason : '', { move: body.move, state: to });
   });
 }
 
@@ -181,13 +167,18 @@ async function mergeInto(tx: Queryable, duplicate: TicketRow, originalId: string
 }
 
 /** The reporter and the followers hear of each public change, except the person who made it. */
-async function tellWatchers(tx: Queryable, ticket: TicketRow, exceptUserId: string | null, title: string, body: string, data: Record<string, unknown>): Promise<void> {
+async function tellWatchers(tx: Queryable, ticket: TicketRow, exceptUserId: string | null, move: TicketMove | undefined, note: string, data: Record<string, unknown>): Promise<void> {
   const followers = await tx.select({ userId: fo.userId }).from(fo).where(eq(fo.ticketId, ticket.id));
   const people = new Set([...(ticket.reporterId ? [ticket.reporterId] : []), ...followers.map((f) => f.userId)]);
   if (exceptUserId) people.delete(exceptUserId);
   await notify(
     tx,
-    [...people].map((userId) => ({ userId, kind: 'ticket', title, body: body || `报修单 ${ticket.code}`, data: { ticketId: ticket.id, code: ticket.code, ...data } })),
+    [...people].map((userId) => ({
+      userId,
+      kind: 'ticket' as const,
+      params: { code: ticket.code, ...(move ? { move } : {}), ...(note ? { note } : {}) },
+      data: { ticketId: ticket.id, code: ticket.code, ...data },
+    })),
   );
 }
 
@@ -199,7 +190,7 @@ export async function addTicketNote(db: Db, actor: Actor, id: string, body: Tick
     if (!isStaff(await rolesOn(tx, actor, ticket))) throw new DomainError('FORBIDDEN');
     const text = body.text.trim();
     await tx.insert(ev).values({ ticketId: id, at: now, actorId: actor.userId, kind: 'note', note: text, internal: body.internal });
-    if (!body.internal) await tellWatchers(tx, ticket, actor.userId, '报修进展', text, { note: true });
+    if (!body.internal) await tellWatchers(tx, ticket, actor.userId, undefined, text, { note: true });
   });
 }
 

@@ -5,8 +5,8 @@ import { maskPhone, withinEntryWindow } from '@sports/domain';
 import type { Actor } from '../shared/actor.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { ReservationSecrets } from '../booking/reservation-rows.ts';
-import { codeFromEntryScan } from './entry-codes.ts';
 import { loadSession, managedSession, reg, s, toSession } from './registration-rows.ts';
+import { codeFromScan } from '../shared/signed-codes.ts';
 
 // ——— staff: who registered, the gate, the count ———
 
@@ -127,7 +127,7 @@ export async function sessionHeadcount(db: Db, actor: Actor, sessionId: string):
  * session until it ends) or, on leaving, out. Only staff of that school.
  */
 export async function recordEntry(db: Db, secrets: ReservationSecrets, actor: Actor, body: EntryBody, now: Date): Promise<EntryResult> {
-  const code = codeFromEntryScan(body.code, secrets.qrKey);
+  const code = codeFromScan('school_entry', body.code, secrets.qrKey);
   const sessionId = await db.transaction(async (tx) => {
     const [found] = await tx.select({ id: reg.id, sessionId: reg.sessionId }).from(reg).where(eq(reg.code, code));
     if (!found) throw new DomainError('NOT_FOUND');

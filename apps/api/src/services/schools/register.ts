@@ -1,31 +1,23 @@
-import { createHash } from 'node:crypto';
-import { and, count, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { SchoolRegistration, SessionRegisterBody } from '@sports/contracts';
-import { schema, sqlState, UNIQUE_VIOLATION, violatedConstraint, type Db, type Queryable } from '@sports/db';
-import { addDays, checkEligibility, checkSchoolQuota, weekStartOf, type EligibilityRefusal } from '@sports/domain';
+import { advisoryLock, schema, sqlState, UNIQUE_VIOLATION, violatedConstraint, type Db, type Queryable } from '@sports/db';
+import { addDays, checkEligibility, checkSchoolQuota, standingRefusal, weekStartOf } from '@sports/domain';
 import type { Actor } from '../shared/actor.ts';
 import { residentRules } from '../booking/booking-rules.ts';
+import { readStanding, standingError } from '../booking/standing.ts';
 import { DomainError, fieldProblem } from '../shared/errors.ts';
+import { replayEarlier, requestHash } from '../shared/idempotency.ts';
 import { identityFacts } from '../accounts/identity.ts';
-import { newReservationCode } from '../booking/qr-codes.ts';
 import type { ReservationSecrets } from '../booking/reservation-rows.ts';
 import { currentPledge } from './school-plans.ts';
 import { ACTIVE, loadRegistration, loadSession, reg, s, toRegistration } from './registration-rows.ts';
+import { newShortCode } from '../shared/signed-codes.ts';
 
 // ——— registering ———
 
-const ELIGIBILITY_TEXT: Record<EligibilityRefusal, string> = {
-  no_region: '请在实名信息中填写居住区县 / add your home district to your identity',
-  other_city: '仅限本市居民 / residents of this city only',
-  other_district: '仅限本区县居民 / residents of this district only',
-  minor_alone: '未满 14 周岁须由已登记的监护人陪同报名 / under 14s come with a registered guardian',
-  minors_not_allowed: '该场次不接待未成年人 / this session does not admit children',
-  too_many_minors: '每位监护人最多带 3 名儿童 / at most 3 children per guardian',
-  minor_too_old: '年满 14 周岁须本人实名报名 / anyone 14 or over registers in their own name',
-};
 
-function requestHash(sessionId: string, body: SessionRegisterBody): string {
-  return createHash('sha256').update(JSON.stringify([sessionId, body.partySize, body.minors.map((m) => [m.name.trim(), m.age])])).digest('base64url');
+function hashOf(sessionId: string, body: SessionRegisterBody): string {
+  return requestHash([sessionId, body.partySize, body.minors.map((m) => [m.name.trim(), m.age])]);
 }
 
 async function replay(db: Queryable, secrets: ReservationSecrets, userId: string, key: string, hash: string) {
@@ -33,9 +25,7 @@ async function replay(db: Queryable, secrets: ReservationSecrets, userId: string
     .select({ id: reg.id, requestHash: reg.requestHash })
     .from(reg)
     .where(and(eq(reg.userId, userId), eq(reg.idempotencyKey, key)));
-  if (!existing) return undefined;
-  if (existing.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-  return toRegistration(await loadRegistration(db, existing.id), secrets);
+  return replayEarlier(existing, hash, async (id) => toRegistration(await loadRegistration(db, id), secrets));
 }
 
 /**
@@ -53,7 +43,7 @@ export async function register(
   idempotencyKey: string,
   now: Date,
 ): Promise<{ registration: SchoolRegistration; created: boolean }> {
-  const hash = requestHash(sessionId, body);
+  const hash = hashOf(sessionId, body);
   const earlier = await replay(db, secrets, actor.userId, idempotencyKey, hash);
   if (earlier) return { registration: earlier, created: false };
   if (body.partySize !== 1 + body.minors.length) {
@@ -87,13 +77,14 @@ export async function register(
         allowMinors: row.allowMinors,
         minorAges: body.minors.map((m) => m.age),
       });
-      if (refusal) throw new DomainError('NOT_ELIGIBLE', { reason: ELIGIBILITY_TEXT[refusal], refusal });
+      if (refusal) throw new DomainError('NOT_ELIGIBLE', { reason: refusal });
 
       // One resident's requests take turns (the same lock as their court bookings), so two at once
       // cannot both slip under a quota.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`reservations:${actor.userId}`}))`);
-      await assertNotSuspended(tx, actor.userId, row.cityCode, row.timeZone, now);
+      await advisoryLock(tx, 'resident', actor.userId);
       const rules = await residentRules(tx, row.cityCode);
+      const standing = standingRefusal(await readStanding(tx, actor.userId, row.cityCode, now), rules, { kind: 'school' });
+      if (standing) throw standingError(standing, row.timeZone);
       const held = await tx
         .select({ schoolId: s.organisationId, date: s.date, sessionId: s.id })
         .from(reg)
@@ -106,10 +97,10 @@ export async function register(
         { schoolId: session.organisationId, date: session.date },
       );
       if (quota === 'per_school_per_day') {
-        throw new DomainError('QUOTA_EXCEEDED', { rule: `同一学校每天最多 ${rules.schoolPerSchoolPerDay} 场 / at most ${rules.schoolPerSchoolPerDay} session a day at one school` });
+        throw new DomainError('QUOTA_EXCEEDED', { rule: 'school_per_school_per_day', max: rules.schoolPerSchoolPerDay });
       }
       if (quota === 'per_week') {
-        throw new DomainError('QUOTA_EXCEEDED', { rule: `每周最多 ${rules.schoolPerWeek} 场校园开放 / at most ${rules.schoolPerWeek} school sessions a week` });
+        throw new DomainError('QUOTA_EXCEEDED', { rule: 'school_per_week', max: rules.schoolPerWeek });
       }
 
       const [seat] = await tx
@@ -123,7 +114,7 @@ export async function register(
         .values({
           sessionId,
           userId: actor.userId,
-          code: newReservationCode(),
+          code: newShortCode(),
           partySize: body.partySize,
           minors: body.minors.map((m) => ({ name: m.name.trim(), age: m.age })),
           idempotencyKey,
@@ -140,19 +131,5 @@ export async function register(
       if (again) return { registration: again, created: false };
     }
     throw err;
-  }
-}
-
-async function assertNotSuspended(tx: Queryable, userId: string, cityCode: string, timeZone: string, now: Date) {
-  const b = schema.bookingSuspensions;
-  const [suspension] = await tx
-    .select({ until: b.until })
-    .from(b)
-    .where(and(eq(b.userId, userId), eq(b.cityCode, cityCode), gt(b.until, now)))
-    .orderBy(desc(b.until))
-    .limit(1);
-  if (suspension) {
-    const until = new Intl.DateTimeFormat('zh-CN', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(suspension.until);
-    throw new DomainError('SUSPENDED', { until, untilIso: suspension.until.toISOString() });
   }
 }

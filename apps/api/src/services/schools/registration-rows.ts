@@ -7,7 +7,7 @@ import { DomainError } from '../shared/errors.ts';
 import { authorize } from '../shared/grants.ts';
 import type { ReservationSecrets } from '../booking/reservation-rows.ts';
 import { SCHOOL_STAFF } from './school-plans.ts';
-import { entryQrText } from './entry-codes.ts';
+import { signedQrText } from '../shared/signed-codes.ts';
 
 export const s = schema.schoolSessions;
 export const p = schema.schoolPlans;
@@ -116,7 +116,7 @@ export function toRegistration(row: Awaited<ReturnType<typeof loadRegistration>>
   return {
     id: x.id,
     code: x.code,
-    qr: entryQrText(x.code, secrets.qrKey),
+    qr: signedQrText('school_entry', x.code, secrets.qrKey),
     status: x.status,
     partySize: x.partySize,
     minors: x.minors,

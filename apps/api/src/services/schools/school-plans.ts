@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Page, PlanPreview, Pledge, SchoolPlan, SchoolPlanBody, SetPledgeBody } from '@sports/contracts';
-import { schema, type Db, type Queryable } from '@sports/db';
+import { advisoryLock, schema, tryAdvisoryLock, type Db, type Queryable } from '@sports/db';
 import {
   addDays,
   checkSchoolPlan,
@@ -75,7 +75,7 @@ export async function setPledge(db: Db, actor: Actor, organisationId: string, bo
     await authorize(tx, actor, SCHOOL_STAFF, organisationId);
     if (school.kind === 'operator') throw new DomainError('FORBIDDEN');
     // Versions are numbered under a lock on the school, so two editors cannot both write version n.
-    await tx.execute(sql`select pg_advisory_xact_lock(2, hashtext(${organisationId}))`);
+    await advisoryLock(tx, 'school_plan', organisationId);
     const previous = await currentPledge(tx, organisationId);
     const version = (previous?.version ?? 0) + 1;
     await tx.insert(schema.schoolPledges).values({ organisationId, version, title: body.title.trim(), body: body.body.trim(), createdBy: actor.userId });
@@ -230,14 +230,14 @@ export async function createPlan(db: Db, actor: Actor, body: SchoolPlanBody): Pr
   return toPlan(await loadPlan(db, id));
 }
 
-export async function updatePlan(db: Db, actor: Actor, id: string, body: SchoolPlanBody): Promise<SchoolPlan> {
+export async function updatePlan(db: Db, actor: Actor, id: string, body: SchoolPlanBody, now: Date): Promise<SchoolPlan> {
   await db.transaction(async (tx) => {
     const { plan } = await managedPlan(tx, actor, id);
     if (plan.status !== 'draft') throw new DomainError('PLAN_NOT_EDITABLE');
     const { venue } = await checkPlanBody(tx, actor, body);
     await tx
       .update(p)
-      .set({ ...planValues(body), venueId: body.venueId, resourceId: body.resourceId, organisationId: venue.organisationId, updatedAt: new Date() })
+      .set({ ...planValues(body), venueId: body.venueId, resourceId: body.resourceId, organisationId: venue.organisationId, updatedAt: now })
       .where(eq(p.id, id));
     await recordAudit(tx, actor, { action: 'school.plan.update', targetType: 'school_plan', targetId: id, organisationId: venue.organisationId });
   });
@@ -345,24 +345,17 @@ export async function closeSessionWithin(tx: Queryable, actor: Actor, sessionId:
     .select({ venue: schema.venues.name, timeZone: schema.venues.timeZone })
     .from(schema.venues)
     .where(eq(schema.venues.id, session!.venueId));
-  const when = new Intl.DateTimeFormat('zh-CN', { timeZone: info?.timeZone ?? 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(session!.startsAt);
+  const params = { venue: info?.venue ?? '', startsAt: session!.startsAt.toISOString(), timeZone: info?.timeZone ?? 'Asia/Shanghai', reason };
   await notify(
     tx,
-    released.map((r) => ({
-      userId: r.userId,
-      kind: 'school.session_closed',
-      title: '校园场地开放场次已关闭',
-      body: `${info?.venue ?? ''} ${when} 的开放场次因“${reason}”关闭，您的报名已取消，不计违约。`,
-      data: { registrationId: r.id, sessionId },
-    })),
+    released.map((r) => ({ userId: r.userId, kind: 'school.session_closed' as const, params, data: { registrationId: r.id, sessionId } })),
   );
 }
 
 /** The hourly upkeep: every published plan's sessions written a window ahead. One instance runs it. */
 export async function extendSchoolSessions(db: Db, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
-    const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('school_sessions')) as locked`);
-    if (!(locked as unknown as { rows: { locked: boolean }[] }).rows[0]?.locked) return 0;
+    if (!(await tryAdvisoryLock(tx, 'sweep', 'school_sessions'))) return 0;
     const plans = await tx
       .select({ plan: p, timeZone: schema.venues.timeZone })
       .from(p)

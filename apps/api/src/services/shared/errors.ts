@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@sports/contracts';
+import type { ErrorCode, InstantParam } from '@sports/contracts';
 
 /** A field at fault, with the reason in each language. */
 export interface FieldProblem {
@@ -18,7 +18,8 @@ export function fieldProblem(field: string, zh: string, en: string): FieldProble
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly params: Record<string, string | number> = {},
+    /** Codes, numbers, names and moments: never words of one language (the reader's are filled in). */
+    readonly params: Record<string, string | number | InstantParam> = {},
     readonly fields: FieldProblem[] = [],
   ) {
     super(code);

@@ -19,7 +19,7 @@ export async function setVenueHours(db: Db, actor: Actor, id: string, body: SetH
         weeklyHours: body.weeklyHours,
         holidayRule: body.holidayRule,
         timeZone: body.timeZone ?? venue.timeZone,
-        updatedAt: new Date(),
+        updatedAt: now,
       })
       .where(eq(v.id, id))
       .returning();

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { schema, type Db, type Queryable } from '@sports/db';
+import { schema, tryAdvisoryLock, type Db, type Queryable } from '@sports/db';
 import {
   addDays,
   chinaHolidayCalendar,
@@ -63,9 +63,7 @@ export async function rewriteOpenIntervals(tx: Queryable, venue: VenueRules, now
  */
 export async function extendOpenIntervals(db: Db, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
-    const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('venue_open_intervals')) as locked`);
-    const row = (locked as unknown as { rows: { locked: boolean }[] }).rows[0];
-    if (!row?.locked) return 0;
+    if (!(await tryAdvisoryLock(tx, 'sweep', 'venue_open_intervals'))) return 0;
     return extendWhileLocked(tx, now);
   });
 }

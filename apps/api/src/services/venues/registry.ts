@@ -69,7 +69,7 @@ export async function updateVenue(db: Db, actor: Actor, id: string, body: Update
         ...(rest.name ? { name: rest.name.trim() } : {}),
         ...(approximate === undefined ? {} : { locationApproximate: approximate }),
         cityCode,
-        updatedAt: new Date(),
+        updatedAt: now,
       })
       .where(eq(v.id, id));
     await recordAudit(tx, actor, {
@@ -137,7 +137,7 @@ export async function updateResource(
   venueId: string,
   resourceId: string,
   body: UpdateResourceBody,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<Resource> {
   if (body.weeklyHours) assertWeek('weeklyHours', body.weeklyHours);
   try {
@@ -148,7 +148,7 @@ export async function updateResource(
       const capacity = capacityFor(mode, body.capacity ?? (mode === current.mode ? current.capacity : undefined));
       const [updated] = await tx
         .update(r)
-        .set({ ...body, ...(body.name ? { name: body.name.trim() } : {}), mode, capacity, updatedAt: new Date() })
+        .set({ ...body, ...(body.name ? { name: body.name.trim() } : {}), mode, capacity, updatedAt: now })
         .where(eq(r.id, resourceId))
         .returning();
       // A court taken out of use (out of service, retired): its bookings still to come cannot be kept.
@@ -161,8 +161,7 @@ export async function updateResource(
                 actorId: actor.userId,
                 reason: `${updated!.name}停用`,
                 now,
-                title: '您的预约因场地停用被取消',
-                why: `${updated!.name}停用`,
+                cause: { kind: 'resource_closed', resource: updated!.name },
               })
             ).length
           : 0;

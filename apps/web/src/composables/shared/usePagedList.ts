@@ -1,4 +1,4 @@
-import { reactive, ref, shallowRef, type UnwrapNestedRefs } from 'vue';
+import { reactive, ref, shallowRef, type Ref, type UnwrapNestedRefs } from 'vue';
 import type { Page } from '@sports/contracts';
 import { ApiError } from '@/api/shared/http.ts';
 
@@ -51,4 +51,18 @@ export function usePagedList<T, F extends PageFilter>(initial: F, fetchPage: (fi
   }
 
   return { filter, items, total, loading, error, load, search, goToPage };
+}
+
+/**
+ * What a list's view needs of `usePagedList` (its answer, or a composable's answer that spreads it):
+ * `components/console/ConsoleListPage.vue` takes it whole.
+ */
+export interface PagedListView<T extends object = object> {
+  readonly filter: Readonly<PageFilter>;
+  readonly items: Readonly<Ref<T[]>>;
+  readonly total: Readonly<Ref<number>>;
+  readonly loading: Readonly<Ref<boolean>>;
+  readonly error: Readonly<Ref<string>>;
+  load(): Promise<void>;
+  goToPage(page: number): Promise<void>;
 }

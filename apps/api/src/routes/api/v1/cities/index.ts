@@ -25,7 +25,7 @@ const cityRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: ResidentRules, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => setResidentRules(fastify.db, request.actor, request.params.city, request.body),
+    async (request) => setResidentRules(fastify.db, request.actor, request.params.city, request.body, fastify.now()),
   );
 };
 

@@ -95,9 +95,9 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
     '/notifications',
     {
       onRequest: fastify.authenticate,
-      schema: { operationId: 'listMyNotifications', tags: ['auth'], summary: '消息 My inbox, newest first', security: bearer, response: { 200: Type.Array(Notification), ...problems(401) } },
+      schema: { operationId: 'listMyNotifications', tags: ['auth'], summary: '消息 My inbox, newest first', description: 'Each message’s title and body are rendered when read, in the language of Accept-Language (zh-CN unless English is preferred), times on the clock of the venue.', security: bearer, response: { 200: Type.Array(Notification), ...problems(401) } },
     },
-    async (request) => listNotifications(fastify.db, request.actor.userId),
+    async (request) => listNotifications(fastify.db, request.actor.userId, request.locale),
   );
 
   fastify.post(
@@ -107,7 +107,7 @@ const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (fastify, { i
       schema: { operationId: 'markNotificationRead', summary: '标为已读 Mark one of my messages read', tags: ['auth'], security: bearer, params: Type.Object({ id: Uuid }), response: { 204: Type.Null(), ...problems(400, 401, 404) } },
     },
     async (request, reply) => {
-      await markNotificationRead(fastify.db, request.actor.userId, request.params.id);
+      await markNotificationRead(fastify.db, request.actor.userId, request.params.id, fastify.now());
       return reply.status(204).send(null);
     },
   );

@@ -111,7 +111,7 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
       ...signedIn,
       schema: { operationId: 'updateSchoolPlan', tags, security: bearer, summary: '修改草稿 Edit a draft (published plans are withdrawn and replaced instead)', params: SchoolPlanParams, body: SchoolPlanBody, response: { 200: SchoolPlan, ...problems(400, 401, 403, 404, 409) } },
     },
-    async (request) => plans.updatePlan(fastify.db, request.actor, request.params.id, request.body),
+    async (request) => plans.updatePlan(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
   );
   fastify.post(
     '/school-plans/:id/publish',

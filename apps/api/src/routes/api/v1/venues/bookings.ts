@@ -116,7 +116,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: BookingSettings, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => venueBookings.setVenueBookingSettings(fastify.db, request.actor, request.params.id, request.body),
+    async (request) => venueBookings.setVenueBookingSettings(fastify.db, request.actor, request.params.id, request.body, fastify.now()),
   );
 
   fastify.put(
@@ -138,7 +138,7 @@ const venueBookingRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (request.body === undefined) {
         throw new DomainError('VALIDATION_FAILED', {}, [fieldProblem('(body)', '必填：规则，或 null 表示沿用场馆的规则', 'is required: the settings, or null for the venue’s')]);
       }
-      await venueBookings.setResourceBookingSettings(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body);
+      await venueBookings.setResourceBookingSettings(fastify.db, request.actor, request.params.id, request.params.resourceId, request.body, fastify.now());
       return reply.status(204).send(null);
     },
   );

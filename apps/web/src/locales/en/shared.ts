@@ -1,0 +1,133 @@
+import type zhCN from '../zh-CN/shared.ts';
+
+/**
+ * The shared room's messages: the app frame, languages, errors and form checks, weekdays, the resident home and tab bar, the console menu and overview.
+ * The same keys as `../zh-CN/shared.ts` (the type enforces it).
+ */
+const shared: typeof zhCN = {
+  app: {
+    name: 'City Sports Services',
+    skipToContent: 'Skip to main content',
+    loading: 'Loading…',
+    retry: 'Retry',
+    notFound: 'Page not found',
+    notFoundBody: 'The page you asked for does not exist or has moved.',
+    backHome: 'Back to home',
+    dismiss: 'Dismiss',
+  },
+  locale: {
+    label: 'Language',
+    'zh-CN': '中文',
+    en: 'English',
+  },
+  weekdays: {
+    1: 'Mon',
+    2: 'Tue',
+    3: 'Wed',
+    4: 'Thu',
+    5: 'Fri',
+    6: 'Sat',
+    7: 'Sun',
+  },
+  errors: {
+    network: 'Could not reach the server. Check your connection and try again.',
+    unexpected: 'Something unexpected went wrong ({status}). Please try again later.',
+    checkFields: 'Please check the highlighted fields.',
+  },
+  validation: {
+    phoneRequired: 'Enter your phone number',
+    phoneInvalid: 'Enter an 11-digit mainland China mobile number',
+    passwordRequired: 'Enter your password',
+    passwordLength: 'The password must be 8–128 characters',
+    passwordWeak: {
+      common: 'Too easy to guess: one of the most common passwords',
+      repeated: 'Too easy to guess: one or two characters repeated',
+      sequence: 'Too easy to guess: a run of digits, letters or keys',
+      contains_phone: 'Too easy to guess: it contains your phone number',
+    },
+    displayNameRequired: 'Enter a display name',
+    displayNameLength: 'The display name can be at most 40 characters',
+    nameLength: 'The name must be 2–60 characters',
+    kindRequired: 'Choose a kind',
+    parentRequired: 'Choose the supervising bureau',
+    districtRequired: 'A new bureau needs a district',
+    roleRequired: 'Choose a role',
+    venueNameLength: 'The name must be 2–80 characters',
+    venueKindRequired: 'Choose a kind of venue',
+    organisationRequired: 'Choose the owning organisation',
+    venueDistrictRequired: 'Choose a district',
+    latitudeRange: 'Latitude must be between -90 and 90',
+    longitudeRange: 'Longitude must be between -180 and 180',
+    priceLevelRequired: 'Choose a price level',
+    venuePhoneInvalid: 'A phone number is 5–20 digits, with +, - and spaces allowed',
+    addressLength: 'The address can be at most 200 characters',
+    descriptionLength: 'The description can be at most 2000 characters',
+  },
+  resident: {
+    tabs: {
+      label: 'Main navigation',
+      home: 'Home',
+      map: 'Map',
+      bookings: 'Bookings',
+      repairs: 'Repairs',
+      me: 'Me',
+    },
+    home: {
+      greeting: 'Hello, {name}',
+      welcome: 'Welcome to City Sports Services',
+      intro: 'Find venues, book courts and report broken equipment in one place.',
+      signInPrompt: 'Sign in to book venues and report repairs.',
+      entries: 'Services',
+      consoleEntry: 'Staff console',
+      consoleEntryBody: 'You hold a staff role and can open the console.',
+    },
+    features: {
+      map: { title: 'Sports map', body: 'Find sports venues and fitness equipment near you.' },
+      bookings: { title: 'Bookings', body: 'Book courts, pool lanes and school fields open to the public.' },
+      repairs: { title: 'Report a repair', body: 'Scan to report broken equipment and follow the repair.' },
+      schools: { title: 'School fields', body: 'Sign up for school sports grounds open after hours.' },
+    },
+    notices: {
+      consoleStaffOnly: 'The console is for staff only.',
+    },
+  },
+  console: {
+    title: 'Staff console',
+    navLabel: 'Console menu',
+    toResident: 'Resident site',
+    nav: {
+      overview: 'Overview',
+      organisations: 'Organisations & roles',
+      venues: 'Venues',
+      repairTickets: 'Repair tickets',
+      assets: 'Equipment register',
+      open311: 'Open311 clients',
+      schoolOpening: 'School fields',
+      schoolGate: 'School gate',
+      schoolStats: 'School opening figures',
+      myTickets: 'My tickets',
+      checkIn: 'Check-in',
+      bookings: 'Bookings',
+      dashboard: 'Dashboard',
+      audit: 'Audit log',
+    },
+    forbidden: {
+      title: 'No access',
+      body: 'Your roles do not allow you to open this page. Ask an admin of your sports bureau if you need access.',
+      back: 'Back to the console',
+    },
+    overview: {
+      title: 'Overview',
+      welcome: 'Welcome, {name}',
+      rolesTitle: 'My roles and organisations',
+      role: 'Role',
+      organisation: 'Organisation',
+      kind: 'Kind',
+      district: 'Area',
+      cityWide: 'City-wide',
+      noRoles: 'No staff roles',
+    },
+  },
+};
+
+export default shared;
