@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { POSTGRES_DEFAULTS } from '@sports/db';
@@ -18,6 +20,8 @@ const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /** `json` (pino, one object a line) or `pretty` (one readable line); unset: pretty in development, JSON otherwise. */
+  LOG_FORMAT: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pretty')])),
   /** PostgreSQL connection string; unset means the embedded PGlite database in DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   /** PostgreSQL: longest wait for a connection (a new one, or a free one of the pool) before answering 503; 0 waits forever. */
@@ -103,9 +107,74 @@ export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'COOKIE_SECURE' |
   COOKIE_SECURE: boolean;
 }
 
-/** Reads and validates configuration; throws with every problem named when something is wrong. */
+/** Settings whose value is never repeated in an error message (secrets, URLs that may carry a password). */
+const SECRET_SETTINGS = new Set(['JWT_SECRET', 'IDENTITY_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMS_HTTP_URL']);
+
+/**
+ * A source of settings without its empty values: `DATABASE_URL=` (a `.env` line left blank, an
+ * exported empty variable) means "not set", so the default (or a value from a lower source) applies.
+ * Blank values would otherwise be coerced (`PORT=` to 0, `SEED_DEMO_DATA=` to false) or refused.
+ */
+function withoutEmptyValues(source: Record<string, string | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) if (value !== undefined && value.trim() !== '') kept[key] = value;
+  return kept;
+}
+
+/** The `.env` file of the working folder, if there is one. */
+function readDotenv(): Record<string, string | undefined> {
+  try {
+    return parseEnv(readFileSync(path.resolve('.env'), 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}
+
+interface SettingError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** One line per wrong setting: its name, what was given (unless secret) and what it must be. */
+function describeErrors(errors: SettingError[], given: Record<string, string>): string {
+  const byKey = new Map<string, SettingError[]>();
+  for (const e of errors) {
+    const key = e.instancePath.replace(/^\//, '').split('/')[0] || String(e.params.missingProperty ?? '?');
+    byKey.set(key, [...(byKey.get(key) ?? []), e]);
+  }
+  const lines = [...byKey].map(([key, errs]) => {
+    const allowed = errs.filter((e) => e.keyword === 'const').map((e) => String(e.params.allowedValue));
+    const rule = allowed.length
+      ? `must be one of ${allowed.join(', ')}`
+      : [...new Set(errs.filter((e) => e.keyword !== 'anyOf').map((e) => e.message ?? e.keyword))].join(', ');
+    const value = given[key] === undefined ? '' : SECRET_SETTINGS.has(key) ? ' (value not shown)' : ` (got ${JSON.stringify(given[key])})`;
+    return `${key}${value} ${rule}`;
+  });
+  return `Invalid settings (see .env.example; an empty value means unset):\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * Reads and validates configuration; throws with every problem named when something is wrong.
+ * Sources, later ones winning: `.env` (when `dotenv`), `process.env`, then `env`. An empty value
+ * counts as unset in each of them.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotenv = true): Config {
-  const raw = envSchema<RawConfig>({ schema: ConfigSchema, data: env, dotenv });
+  const merged = {
+    ...(dotenv ? withoutEmptyValues(readDotenv()) : {}),
+    ...withoutEmptyValues(process.env),
+    ...withoutEmptyValues(env),
+  };
+  let raw: RawConfig;
+  try {
+    raw = envSchema<RawConfig>({ schema: ConfigSchema, data: { ...merged }, env: false, dotenv: false });
+  } catch (err) {
+    const errors = (err as { errors?: SettingError[] }).errors;
+    if (!errors) throw err;
+    throw new Error(describeErrors(errors, merged), { cause: err });
+  }
   const production = raw.NODE_ENV === 'production';
   if (production && !raw.JWT_SECRET) throw new Error('JWT_SECRET must be set in production (at least 32 characters)');
   if (production && !raw.IDENTITY_KEY) throw new Error('IDENTITY_KEY must be set in production (64 hex characters; `openssl rand -hex 32`)');

@@ -370,6 +370,46 @@ describe('registering', () => {
     const mine = await t.http().get('/api/v1/school-registrations?when=past').set('authorization', resident.token);
     expect(mine.body.items.map((r: { id: string }) => r.id)).toContain(made.body.id);
   });
+
+  it('the session answer tells a signed-in resident their own active registration, and nobody else’s', async () => {
+    const session = await sessionOf(plan.id, '2026-11-26T18:00:00');
+    const resident = await verified();
+    await acceptPledge(resident);
+    const other = await verified();
+    const read = (who: Person | null) => {
+      const req = t.http().get(`/api/v1/school-sessions/${session}`);
+      return who ? req.set('authorization', who.token) : req;
+    };
+    const before = await read(resident);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ id: session, myRegistration: null });
+
+    const made = await registerFor(resident, session, { partySize: 2, minors: [{ name: '小明', age: 8 }] });
+    expect(made.status).toBe(201);
+    const mine = await read(resident);
+    expect(mine.body.myRegistration).toEqual({
+      id: made.body.id,
+      code: made.body.code,
+      qr: made.body.qr,
+      status: 'confirmed',
+      partySize: 2,
+      entryOpens: at('2026-11-26T17:30:00'),
+      entryCloses: at('2026-11-26T20:30:00'),
+    });
+    // Nothing of the registration beyond these: no minors, no session copy.
+    expect(Object.keys(mine.body.myRegistration).sort()).toEqual(['code', 'entryCloses', 'entryOpens', 'id', 'partySize', 'qr', 'status']);
+    expect((await read(other)).body.myRegistration).toBeNull();
+    const signedOut = await read(null);
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.body.myRegistration).toBeNull();
+    expect(JSON.stringify(signedOut.body)).not.toContain(made.body.code);
+    // A token that is not one is refused, not taken for nobody.
+    expect((await t.http().get(`/api/v1/school-sessions/${session}`).set('authorization', 'Bearer nonsense')).status).toBe(401);
+
+    // Once cancelled it is no longer theirs to show.
+    await t.http().post(`/api/v1/school-registrations/${made.body.id}/cancel`).set('authorization', resident.token).expect(200);
+    expect((await read(resident)).body.myRegistration).toBeNull();
+  });
 });
 
 describe('a session of 50 and 200 residents at once', () => {

@@ -317,6 +317,30 @@ describe('duplicates', () => {
     expect((await t.http().post(`/api/v1/tickets/${ticket.id}/follow`)).status).toBe(401);
   });
 
+  it('refuses the reporter’s own “me too” and writes nothing; the ticket and its label say who reported it', async () => {
+    const hoop = await newAsset();
+    const ticket = await reported({ assetCode: hoop, category: 'basketball_hoop', fault: 'rim_loose' }, people.resident);
+    const own = await t.http().post(`/api/v1/tickets/${ticket.id}/me-too`).set('authorization', people.resident.token);
+    expect(own.status).toBe(409);
+    expect(own.body).toMatchObject({ code: 'OWN_TICKET_ME_TOO', detail: expect.stringContaining('您自己提交的报修') });
+    const [followers] = await t.database.db.select({ n: count() }).from(schema.ticketFollowers).where(eq(schema.ticketFollowers.ticketId, ticket.id));
+    expect(followers!.n).toBe(0);
+    const seenBy = async (who: Person | null) => {
+      const detail = t.http().get(`/api/v1/tickets/${ticket.id}`);
+      const label = t.http().get(`/api/v1/assets/by-code/${hoop}`);
+      const [onTicket, onLabel] = await Promise.all(who ? [detail.set('authorization', who.token), label.set('authorization', who.token)] : [detail, label]);
+      expect(onTicket.status).toBe(200);
+      expect(onLabel.status).toBe(200);
+      return { mine: onTicket.body.mine, reportedByMe: onLabel.body.openTicket.reportedByMe, count: onTicket.body.meTooCount };
+    };
+    expect(await seenBy(people.resident)).toEqual({ mine: true, reportedByMe: true, count: 0 });
+    expect(await seenBy(people.neighbour)).toEqual({ mine: false, reportedByMe: false, count: 0 });
+    expect(await seenBy(null)).toEqual({ mine: false, reportedByMe: false, count: 0 });
+    // Another resident's +1 still counts, and the reporter sees it.
+    await t.http().post(`/api/v1/tickets/${ticket.id}/me-too`).set('authorization', people.neighbour.token).expect(200);
+    expect(await seenBy(people.resident)).toEqual({ mine: true, reportedByMe: true, count: 1 });
+  });
+
   it('tells each resident whether they said “me too”, on the ticket and on the scanned label; nobody without an account', async () => {
     const hoop = await newAsset();
     const ticket = await reported({ assetCode: hoop, category: 'basketball_hoop', fault: 'rim_loose' });

@@ -4,7 +4,7 @@ import { registerAccount } from '@/api/accounts/auth.ts';
 import { ApiError, request } from '@/api/shared/http.ts';
 import { listOrganisations, listRoleAssignments } from '@/api/accounts/organisations.ts';
 import { setLocale } from '@/modules/i18n.ts';
-import { useAuthStore } from '@/stores/auth.ts';
+import { SESSION_HINT_KEY, useAuthStore } from '@/stores/auth.ts';
 import { json, pathOf, problem, session, stubFetch, user, type SeenRequest } from './fetch-stub.ts';
 
 const admin = user('郑州市体育局管理员', ['bureau_admin']);
@@ -144,6 +144,7 @@ describe('an expired access token', () => {
 
 describe('restoring the session on reload', () => {
   it('signs in from the refresh cookie with one refresh however often it is asked', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1');
     const seen = stubFetch(async () => json(200, session('token-9', admin)));
     const auth = useAuthStore();
     await Promise.all([auth.restore(), auth.restore()]);
@@ -154,14 +155,62 @@ describe('restoring the session on reload', () => {
     expect(auth.user?.displayName).toBe('郑州市体育局管理员');
   });
 
-  it('stays signed out without complaint when there is no session to restore', async () => {
-    stubFetch(() => problem(401, 'REFRESH_TOKEN_INVALID', '登录状态已失效，请重新登录。'));
+  it('makes no request at all for a visitor who never signed in here', async () => {
+    const seen = stubFetch(() => problem(401, 'REFRESH_TOKEN_INVALID', '登录状态已失效，请重新登录。'));
+    const auth = useAuthStore();
+    await auth.restore();
+    expect(seen).toHaveLength(0);
+    expect(auth.isSignedIn).toBe(false);
+  });
+
+  it('stays signed out without complaint when the hinted session is gone, and forgets the hint', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1');
+    const seen = stubFetch(() => problem(401, 'REFRESH_TOKEN_INVALID', '登录状态已失效，请重新登录。'));
     const auth = useAuthStore();
     const expired = vi.fn();
     auth.onSessionExpired(expired);
     await auth.restore();
+    expect(seen).toHaveLength(1);
     expect(auth.isSignedIn).toBe(false);
     expect(expired).not.toHaveBeenCalled();
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
+
+    // The next page load asks nothing.
+    setActivePinia(createPinia());
+    await useAuthStore().restore();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('keeps the hint when the refresh could not reach the server (the cookie may still be good)', async () => {
+    localStorage.setItem(SESSION_HINT_KEY, '1');
+    stubFetch(() => {
+      throw new TypeError('Failed to fetch');
+    });
+    const auth = useAuthStore();
+    await auth.restore();
+    expect(auth.isSignedIn).toBe(false);
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+  });
+
+  it('sets the hint at sign-in and register, clears it at sign-out and when renewal is refused; never stores the token', async () => {
+    const { auth } = await signedIn(() => new Response(null, { status: 204 }));
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+    expect(Object.values(localStorage).join('\n')).not.toContain('token-1');
+    await auth.logout();
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
+
+    stubFetch(() => json(201, session('token-r', user('居民'))));
+    await auth.register({ phone: '13800000009', password: 'demo12345', displayName: '居民' });
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBe('1');
+
+    stubFetch((request) =>
+      pathOf(request) === '/api/v1/auth/refresh'
+        ? problem(401, 'REFRESH_TOKEN_REUSED', '检测到登录凭证被重复使用')
+        : problem(401, 'TOKEN_EXPIRED', '登录已过期，请重新登录。'),
+    );
+    await auth.reloadMe().catch(() => undefined);
+    expect(auth.isSignedIn).toBe(false);
+    expect(localStorage.getItem(SESSION_HINT_KEY)).toBeNull();
   });
 });
 

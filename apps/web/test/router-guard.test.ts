@@ -4,12 +4,15 @@ import { createMemoryHistory, type Router } from 'vue-router';
 import type { Me } from '@sports/contracts';
 import { createAppRouter } from '@/router/index.ts';
 import { safeRedirect } from '@/router/redirect.ts';
-import { useAuthStore } from '@/stores/auth.ts';
+import { SESSION_HINT_KEY, useAuthStore } from '@/stores/auth.ts';
 import { useNoticeStore } from '@/stores/notices.ts';
 import { json, pathOf, problem, session, stubFetch, user } from './fetch-stub.ts';
 
 /** A fresh app whose refresh cookie belongs to `signedInAs` (or to nobody). */
 function appFor(signedInAs: Me | null): Router {
+  // The hint a sign-in leaves behind (a signed-out visitor has none, so restore() asks nothing).
+  if (signedInAs) localStorage.setItem(SESSION_HINT_KEY, '1');
+  else localStorage.removeItem(SESSION_HINT_KEY);
   stubFetch((request) => {
     if (pathOf(request) === '/api/v1/auth/refresh') {
       return signedInAs ? json(200, session('token-1', signedInAs)) : problem(401, 'REFRESH_TOKEN_INVALID', '请重新登录');

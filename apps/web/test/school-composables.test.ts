@@ -107,6 +107,62 @@ describe('a school session’s sign-up', () => {
   });
 });
 
+describe('a school session the resident has registered for', () => {
+  const held = {
+    id: 'r1',
+    code: 'AB12CD34',
+    qr: 'qr-text',
+    status: 'confirmed' as const,
+    partySize: 2,
+    entryOpens: '2026-11-25T10:30:00.000Z',
+    entryCloses: '2026-11-25T13:00:00.000Z',
+  };
+
+  it('knows it from the session answer, so a reload still shows the entry code; cancelling reads the session again', async () => {
+    let cancelled = false;
+    const seen = stubFetch((request) => {
+      const path = pathOf(request);
+      if (path === `/api/v1/school-sessions/${session.id}`) return json(200, { ...session, myRegistration: cancelled ? null : held });
+      if (path === '/api/v1/me/identity') return json(200, verified);
+      if (path === `/api/v1/schools/${SCHOOL}/pledge`) return json(200, { ...pledge, accepted: true });
+      if (request.method === 'POST' && path === '/api/v1/school-registrations/r1/cancel') {
+        cancelled = true;
+        return json(200, { ...registration, status: 'cancelled' });
+      }
+      return problem(500, 'INTERNAL', 'unexpected');
+    });
+    const page = useSchoolSession(ref(session.id), () => true);
+    await flushPromises();
+    expect(page.mine.value).toEqual(held);
+    expect(page.registered.value).toBeNull();
+    expect(await page.cancel()).toBeNull();
+    expect(seen.filter((r) => pathOf(r) === `/api/v1/school-sessions/${session.id}`)).toHaveLength(2);
+    expect(page.mine.value).toBeNull();
+  });
+
+  it('has none without an account or before registering, and one as soon as the registration is made', async () => {
+    const { page } = await openSession({ identity: verified, pledge: null, register: () => json(201, registration) });
+    expect(page.mine.value).toBeNull();
+    await page.register([]);
+    expect(page.mine.value).toMatchObject({ id: 'r1', code: 'AB12CD34', qr: 'qr-text', status: 'confirmed', partySize: 2 });
+  });
+
+  it('shows the server’s refusal to cancel and keeps the registration', async () => {
+    stubFetch((request) => {
+      const path = pathOf(request);
+      if (path === `/api/v1/school-sessions/${session.id}`) return json(200, { ...session, myRegistration: held });
+      if (path === '/api/v1/me/identity') return json(200, verified);
+      if (path === `/api/v1/schools/${SCHOOL}/pledge`) return json(200, { ...pledge, accepted: true });
+      if (request.method === 'POST') return problem(409, 'NOT_CANCELLABLE', '场次已开始，不能取消。');
+      return problem(500, 'INTERNAL', 'unexpected');
+    });
+    const page = useSchoolSession(ref(session.id), () => true);
+    await flushPromises();
+    expect(await page.cancel()).toBe('场次已开始，不能取消。');
+    expect(page.mine.value).toEqual(held);
+  });
+});
+
 describe('the school gate', () => {
   const entry: EntryResult = {
     registration: {

@@ -120,6 +120,8 @@ export {
   REGISTRATION_STATUSES,
   RegistrationStatus,
   SchoolRegistration,
+  MySessionRegistration,
+  SchoolSessionDetail,
   MyRegistrationsQuery,
   RegistrationParams,
   StaffRegistration,

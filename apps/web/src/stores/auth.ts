@@ -2,7 +2,34 @@ import { computed, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { LoginBody, Me, RegisterBody, Session, StaffRole } from '@sports/contracts';
 import { fetchMe, refreshSession, registerAccount, signIn, signOut } from '@/api/accounts/auth.ts';
-import { connectSession } from '@/api/shared/http.ts';
+import { ApiError, connectSession } from '@/api/shared/http.ts';
+
+/**
+ * Whether this browser may hold a refresh cookie: `'1'` in localStorage from a sign-in (or a
+ * successful refresh) until sign-out or a refused refresh. Not a secret and not a credential, only a
+ * hint, so a visitor who never signed in makes no refresh call that can only be refused (the 401 that
+ * every first visit used to log). localStorage rather than a cookie of its own: the client alone
+ * decides it, it is never sent to the server, and every tab sees a sign-out at once. When storage
+ * cannot be read (a locked-down browser) the refresh is tried, as before.
+ */
+export const SESSION_HINT_KEY = 'sp.signedIn';
+
+function mayHaveSession(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(SESSION_HINT_KEY) === '1';
+  } catch {
+    return true;
+  }
+}
+
+function rememberSession(present: boolean): void {
+  try {
+    if (present) globalThis.localStorage?.setItem(SESSION_HINT_KEY, '1');
+    else globalThis.localStorage?.removeItem(SESSION_HINT_KEY);
+  } catch {
+    // No storage: restore() tries the refresh each time instead.
+  }
+}
 
 /**
  * Who is signed in. The access token lives only in this closure (memory): never in localStorage, so a
@@ -29,11 +56,13 @@ export const useAuthStore = defineStore('auth', () => {
   function apply(session: Session): void {
     accessToken = session.accessToken;
     user.value = session.user;
+    rememberSession(true);
   }
 
   function clear(): void {
     accessToken = null;
     user.value = null;
+    rememberSession(false);
   }
 
   /**
@@ -47,7 +76,12 @@ export const useAuthStore = defineStore('auth', () => {
           apply(session);
           return true;
         },
-        () => false,
+        (error: unknown) => {
+          // Refused (no cookie, expired, revoked): no session to try again. A network error or a 5xx
+          // says nothing about the cookie, so the hint stays for the next load.
+          if (error instanceof ApiError && error.status >= 400 && error.status < 500) rememberSession(false);
+          return false;
+        },
       )
       .finally(() => {
         refreshing = null;
@@ -55,9 +89,12 @@ export const useAuthStore = defineStore('auth', () => {
     return refreshing;
   }
 
-  /** Once per page load: picks up the session from the refresh cookie, if there is one. */
+  /**
+   * Once per page load: picks up the session from the refresh cookie, if there may be one (the
+   * hint); a visitor who never signed in here makes no request.
+   */
   function restore(): Promise<void> {
-    restoring ??= user.value ? Promise.resolve() : refresh().then(() => undefined);
+    restoring ??= user.value || !mayHaveSession() ? Promise.resolve() : refresh().then(() => undefined);
     return restoring;
   }
 

@@ -156,6 +156,8 @@ export const PublicAsset = Type.Object({
       meTooCount: Type.Integer(),
       /** The caller has said "我也遇到" on it (and so follows it); false without an account. */
       meTooByMe: Type.Boolean(),
+      /** The caller reported it (and so is not offered 我也遇到); false without an account. */
+      reportedByMe: Type.Boolean(),
     }),
   ),
 });

@@ -206,6 +206,36 @@ export const SchoolRegistration = Type.Object({
 });
 export type SchoolRegistration = Static<typeof SchoolRegistration>;
 
+/**
+ * The caller's own registration for one session, as the session page shows it once they have
+ * registered: only an active one (confirmed, checked in or out), never anyone else's.
+ */
+export const MySessionRegistration = Type.Object(
+  {
+    id: Uuid,
+    code: Type.String(),
+    /** Signed text for the entry QR code (入校码). */
+    qr: Type.String(),
+    status: Type.Enum(['confirmed', 'checked_in', 'checked_out'] as const),
+    partySize: Type.Integer(),
+    entryOpens: Timestamp,
+    entryCloses: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type MySessionRegistration = Static<typeof MySessionRegistration>;
+
+/** One session as `GET /school-sessions/:id` answers it: the session, and what the caller holds of it. */
+export const SchoolSessionDetail = Type.Object(
+  {
+    ...SchoolSession.properties,
+    /** The signed-in caller's own active registration for this session; null when signed out or not registered. */
+    myRegistration: Nullable(MySessionRegistration),
+  },
+  { additionalProperties: false },
+);
+export type SchoolSessionDetail = Static<typeof SchoolSessionDetail>;
+
 export const MyRegistrationsQuery = Type.Object({
   ...PageQuery.properties,
   when: Type.Enum(['upcoming', 'past'], { default: 'upcoming' }),

@@ -56,6 +56,7 @@ export const ERROR_TITLES: Record<ErrorCode, { zh: string; en: string }> = {
   ASSET_TICKET_OPEN: { zh: '设施已有报修在处理', en: 'Equipment already has an open ticket' },
   ILLEGAL_TRANSITION: { zh: '报修单当前状态不允许此操作', en: 'Not allowed in the ticket’s current state' },
   TICKET_NOT_OPEN: { zh: '报修已结束', en: 'Ticket no longer open' },
+  OWN_TICKET_ME_TOO: { zh: '不能为自己的报修点“我也遇到”', en: 'Own report: no “me too”' },
   ALREADY_RATED: { zh: '已评价', en: 'Repair already rated' },
   TOO_MANY_TICKET_PHOTOS: { zh: '报修照片数量超限', en: 'Too many report photos' },
   NO_TICKET_OWNER: { zh: '无负责维修单位', en: 'No organisation responsible' },

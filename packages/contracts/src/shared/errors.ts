@@ -125,6 +125,7 @@ export const ERRORS = {
   },
   ILLEGAL_TRANSITION: { status: 409, zh: '报修单当前状态不能进行此操作。', en: 'The ticket’s current state does not allow this.' },
   TICKET_NOT_OPEN: { status: 409, zh: '该报修已处理完毕或已关闭。', en: 'This ticket is no longer open.' },
+  OWN_TICKET_ME_TOO: { status: 409, zh: '这是您自己提交的报修，无需再点“我也遇到”。', en: 'You reported this yourself, so there is no “me too” to add.' },
   ALREADY_RATED: { status: 409, zh: '您已评价过这次维修。', en: 'You have already rated this repair.' },
   TOO_MANY_TICKET_PHOTOS: { status: 422, zh: '每次报修最多 {max} 张照片。', en: 'A report can have at most {max} photos.' },
   NO_TICKET_OWNER: {

@@ -337,6 +337,7 @@ export async function assetByCode(db: Db, actor: Actor | null, text: string): Pr
       meTooByMe: actor
         ? sql<boolean>`exists (select 1 from ${schema.ticketFollowers} f where f.ticket_id = ${t.id} and f.user_id = ${actor.userId} and f.me_too)`
         : sql<boolean>`false`,
+      reportedByMe: actor ? sql<boolean>`${t.reporterId} is not distinct from ${actor.userId}` : sql<boolean>`false`,
     })
     .from(t)
     .where(and(eq(t.assetId, row.id), inArray(t.state, [...OPEN_TICKET_STATES])));
@@ -353,7 +354,7 @@ export async function assetByCode(db: Db, actor: Actor | null, text: string): Pr
     faultChoices: entry.faults.map(({ key, zh, en }) => ({ key, zh, en })),
     expectedFixDate: row.expectedFixDate,
     openTicket: open
-      ? { id: open.id, code: open.code, state: open.state, dueAt: open.dueAt.toISOString(), meTooCount: open.meTooCount, meTooByMe: Boolean(open.meTooByMe) }
+      ? { id: open.id, code: open.code, state: open.state, dueAt: open.dueAt.toISOString(), meTooCount: open.meTooCount, meTooByMe: Boolean(open.meTooByMe), reportedByMe: Boolean(open.reportedByMe) }
       : null,
   };
 }

@@ -45,11 +45,15 @@ export async function suggestDuplicates(db: Db, query: TicketSuggestionsQuery, n
     .map(({ row, meters }) => ({ ...toSummary(row, now), distanceMeters: Math.round(meters * 10) / 10 }));
 }
 
-/** Follow a ticket, and with `meToo` say "I have this problem too" (+1). Both idempotent. */
+/**
+ * Follow a ticket, and with `meToo` say "I have this problem too" (+1). Both idempotent. The reporter
+ * cannot +1 their own report (OWN_TICKET_ME_TOO): the count is of other people.
+ */
 export async function followTicket(db: Db, actor: Actor, id: string, meToo: boolean): Promise<TicketFollowing> {
   return db.transaction(async (tx) => {
-    const [ticket] = await tx.select({ state: t.state }).from(t).where(eq(t.id, id));
+    const [ticket] = await tx.select({ state: t.state, reporterId: t.reporterId }).from(t).where(eq(t.id, id));
     if (!ticket) throw new DomainError('NOT_FOUND');
+    if (meToo && ticket.reporterId === actor.userId) throw new DomainError('OWN_TICKET_ME_TOO');
     if (meToo && !OPEN_TICKET_STATES.includes(ticket.state)) throw new DomainError('TICKET_NOT_OPEN');
     const insert = tx.insert(fo).values({ ticketId: id, userId: actor.userId, meToo });
     await (meToo ? insert.onConflictDoUpdate({ target: [fo.ticketId, fo.userId], set: { meToo: true } }) : insert.onConflictDoNothing());

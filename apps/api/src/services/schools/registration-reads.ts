@@ -1,13 +1,14 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { ManagedSessionQuery, Page, SchoolRegistration, SchoolSession, SchoolSessionQuery } from '@sports/contracts';
+import type { ManagedSessionQuery, MySessionRegistration, Page, SchoolRegistration, SchoolSession, SchoolSessionDetail, SchoolSessionQuery } from '@sports/contracts';
 import { schema, type Db, type Queryable } from '@sports/db';
-import { addDays, localDate, SCHOOL_WINDOW_DAYS } from '@sports/domain';
+import { addDays, entryWindow, localDate, SCHOOL_WINDOW_DAYS } from '@sports/domain';
 import type { Actor } from '../shared/actor.ts';
 import { DomainError } from '../shared/errors.ts';
 import { organisationsReachedBy } from '../shared/grants.ts';
 import type { ReservationSecrets } from '../booking/reservation-rows.ts';
 import { SCHOOL_STAFF } from './school-plans.ts';
-import { loadSession, p, reg, registrationColumns, s, sessionQuery, toRegistration, toSession, v } from './registration-rows.ts';
+import { signedQrText } from '../shared/signed-codes.ts';
+import { ACTIVE, loadSession, p, reg, registrationColumns, s, sessionQuery, toRegistration, toSession, v } from './registration-rows.ts';
 
 export async function listSessions(db: Db, query: SchoolSessionQuery, now: Date): Promise<Page<SchoolSession>> {
   const today = localDate(now, 'Asia/Shanghai');
@@ -38,10 +39,35 @@ export async function listSessions(db: Db, query: SchoolSessionQuery, now: Date)
   return { items: rows.map(toSession), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
-export async function getSession(db: Db, id: string): Promise<SchoolSession> {
+/**
+ * One session, and for a signed-in caller their own active registration for it (at most one: the
+ * database's one-per-session index); signed out, or with none, `myRegistration` is null.
+ */
+export async function getSession(db: Db, secrets: ReservationSecrets, id: string, userId: string | null): Promise<SchoolSessionDetail> {
   const row = await loadSession(db, id);
   if (row.planStatus === 'draft') throw new DomainError('NOT_FOUND');
-  return toSession(row);
+  const [mine] = userId
+    ? await db
+        .select({ id: reg.id, code: reg.code, status: reg.status, partySize: reg.partySize })
+        .from(reg)
+        .where(and(eq(reg.sessionId, id), eq(reg.userId, userId), inArray(reg.status, [...ACTIVE])))
+        .orderBy(desc(reg.createdAt))
+        .limit(1)
+    : [];
+  let myRegistration: MySessionRegistration | null = null;
+  if (mine) {
+    const window = entryWindow(row.session.startsAt, row.session.endsAt);
+    myRegistration = {
+      id: mine.id,
+      code: mine.code,
+      qr: signedQrText('school_entry', mine.code, secrets.qrKey),
+      status: mine.status as MySessionRegistration['status'],
+      partySize: mine.partySize,
+      entryOpens: window.opens.toISOString(),
+      entryCloses: window.closes.toISOString(),
+    };
+  }
+  return { ...toSession(row), myRegistration };
 }
 
 function reachedSchools(db: Queryable, actor: Actor): SQL {

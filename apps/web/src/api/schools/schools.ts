@@ -12,6 +12,7 @@ import type {
   SchoolPlanBody,
   SchoolRegistration,
   SchoolSession,
+  SchoolSessionDetail,
   SessionRegisterBody,
   SetPledgeBody,
   StaffRegistration,
@@ -107,7 +108,8 @@ export function listSessions(params: SessionListParams): Promise<Page<SchoolSess
   return request('GET', '/school-sessions', { query: { ...params } });
 }
 
-export function fetchSession(sessionId: string): Promise<SchoolSession> {
+/** One session; signed in, with the resident's own active registration for it (`myRegistration`). */
+export function fetchSession(sessionId: string): Promise<SchoolSessionDetail> {
   return request('GET', `/school-sessions/${id(sessionId)}`);
 }
 

@@ -1,19 +1,28 @@
-import { ref, shallowRef, watch, type Ref } from 'vue';
-import type { Identity, Pledge, SchoolRegistration, SchoolSession } from '@sports/contracts';
+import { computed, ref, shallowRef, watch, type Ref } from 'vue';
+import type { Identity, MySessionRegistration, Pledge, SchoolRegistration, SchoolSessionDetail } from '@sports/contracts';
 import { ApiError } from '@/api/shared/http.ts';
-import { acceptPledge, fetchIdentity, fetchPledge, fetchSession, registerForSession } from '@/api/schools/schools.ts';
+import { acceptPledge, cancelRegistration, fetchIdentity, fetchPledge, fetchSession, registerForSession } from '@/api/schools/schools.ts';
 import { idempotencyKeeper } from '@/lib/booking/booking-rules.ts';
 import { registrationBody, type MinorDraft } from '@/lib/schools/school-rules.ts';
 
 /** What stands between the resident and registering: nothing, signing in, real name, or the pledge. */
 export type RegisterStep = 'signIn' | 'identity' | 'pledge' | 'ready';
 
+/** What the session page shows of a registration: the part the session answer carries. */
+function asMine(registration: SchoolRegistration): MySessionRegistration | null {
+  const { id, code, qr, status, partySize, entryOpens, entryCloses } = registration;
+  if (status !== 'confirmed' && status !== 'checked_in' && status !== 'checked_out') return null;
+  return { id, code, qr, status, partySize, entryOpens, entryCloses };
+}
+
 /**
  * A school session's page: the session, and for a signed-in resident their real-name status and the
  * school's safety pledge; then the registration itself, sent with an Idempotency-Key kept for retries.
+ * Whether the resident has registered comes from the server (`myRegistration`), so a reload still
+ * shows the entry code; cancelling it reloads the session.
  */
 export function useSchoolSession(id: Ref<string>, signedIn: () => boolean) {
-  const session = shallowRef<SchoolSession | null>(null);
+  const session = shallowRef<SchoolSessionDetail | null>(null);
   const loading = ref(false);
   const notFound = ref(false);
   const error = ref('');
@@ -23,7 +32,11 @@ export function useSchoolSession(id: Ref<string>, signedIn: () => boolean) {
   const prerequisitesError = ref('');
   const submitting = ref(false);
   const refusal = ref('');
+  /** The registration made on this visit (the page says 报名成功 rather than 已报名). */
   const registered = shallowRef<SchoolRegistration | null>(null);
+  /** The resident's own active registration for this session, as the server last said. */
+  const mine = computed<MySessionRegistration | null>(() => session.value?.myRegistration ?? null);
+  const cancelling = ref(false);
   const keeper = idempotencyKeeper();
   let latest = 0;
 
@@ -108,6 +121,7 @@ export function useSchoolSession(id: Ref<string>, signedIn: () => boolean) {
       const registration = await registerForSession(found.id, body, keeper.keyFor({ session: found.id, ...body }));
       keeper.settle();
       registered.value = registration;
+      session.value = { ...registration.session, myRegistration: asMine(registration) };
       return registration;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -124,7 +138,27 @@ export function useSchoolSession(id: Ref<string>, signedIn: () => boolean) {
     }
   }
 
+  /** Cancels the resident's registration; the session (places, sign-up form) is then read again. Returns the refusal, or null. */
+  async function cancel(): Promise<string | null> {
+    const current = mine.value;
+    if (!current || cancelling.value) return null;
+    cancelling.value = true;
+    try {
+      await cancelRegistration(current.id);
+      registered.value = null;
+      await load();
+      return null;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return err.detail;
+    } finally {
+      cancelling.value = false;
+    }
+  }
+
   watch(id, load, { immediate: true });
+  // Signing in or out elsewhere changes what the session answer says about the resident.
+  watch(signedIn, () => void load());
 
   return {
     session,
@@ -137,10 +171,13 @@ export function useSchoolSession(id: Ref<string>, signedIn: () => boolean) {
     submitting,
     refusal,
     registered,
+    mine,
+    cancelling,
     load,
     loadPrerequisites,
     nextStep,
     accept,
     register,
+    cancel,
   };
 }

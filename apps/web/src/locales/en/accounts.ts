@@ -52,6 +52,10 @@ const accounts: typeof zhCN = {
       toConsole: 'Open the staff console',
       identity: 'Real-name ID',
       identityHint: 'Needed to enter school fields',
+      identityVerified: 'Verified',
+      identityMissing: 'Not verified',
+      identityChecking: 'Checking your real-name status…',
+      identityUnknown: 'Your real-name status cannot be read just now',
     },
   },
   identity: {

@@ -75,7 +75,7 @@ const dashboard: typeof zhCN = {
       targetLine: 'Target {target}',
       nothingMeasured: 'Nothing to count in this period.',
       highLow: 'Highest: {high} {highValue}; lowest: {low} {lowValue}.',
-      belowTarget: '{count} of {total} are below the target of {target}.',
+      belowTarget: '{count} of {total} is below the target of {target}. | {count} of {total} are below the target of {target}.',
       busiest: 'The busiest hour is {day} {hour}:00–{next}:00 at {value}.',
     },
     tables: {
@@ -118,8 +118,8 @@ const dashboard: typeof zhCN = {
       },
       ticketsBadge: 'Open repair tickets',
       clusterLegend: 'Round badge: venues grouped here; zoom in to see each',
-      markerLabel: '{name}, utilisation {utilisation}, {tickets} open repair tickets',
-      cluster: '{count} venues, zoom in to see them',
+      markerLabel: '{name}, utilisation {utilisation}, open repair tickets: {tickets}',
+      cluster: '{count} venue, zoom in to see it | {count} venues, zoom in to see them',
       zoomIn: 'Zoom in',
       zoomOut: 'Zoom out',
     },
@@ -131,7 +131,7 @@ const dashboard: typeof zhCN = {
     print: 'Print',
     heading: 'Sports facilities of {area}: monthly report, {month}',
     period: 'Period: {from} to {to}',
-    summary: '{total} figures, {targeted} with a target: {met} met, {missed} missed.',
+    summary: 'Figures: {total}; with a target: {targeted} ({met} met, {missed} missed).',
   },
   audit: {
     title: 'Audit log',

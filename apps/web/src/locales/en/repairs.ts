@@ -81,7 +81,7 @@ const repairs: typeof zhCN = {
       code: 'Ticket',
       due: 'The promise is to fix it by {time}.',
       photosSent: 'Photos attached: {count}.',
-      photosFailed: '{count} photo(s) could not be uploaded: {reason}',
+      photosFailed: '{count} photo could not be uploaded: {reason} | {count} photos could not be uploaded: {reason}',
       photosNeedAccount: 'the answer to the report carried no upload token',
       inMine: 'You can follow it any time in My repairs.',
       keepCode: 'Note the ticket number; the ticket page’s link shows its progress any time.',
@@ -173,6 +173,7 @@ const repairs: typeof zhCN = {
       escalate: 'Escalated for being late',
       other: 'Update',
     },
+    meTooOthers: '{count} other person has this problem | {count} other people have this problem',
   },
   myRepairs: {
     title: 'My repairs',
@@ -275,7 +276,7 @@ const repairs: typeof zhCN = {
       escalate: 'Escalated as overdue',
       merged: 'Duplicate merged',
       rating: 'Rating',
-      stars: '{stars} stars',
+      stars: 'Rated {stars} of 5',
       mergedCode: 'Ticket {code} was merged into this one',
     },
     detail: {
@@ -333,7 +334,7 @@ const repairs: typeof zhCN = {
       reason: 'Reason',
       resolveNote: 'What was done (optional, the reporter sees it)',
       photoNeeded: 'Upload an after-photo first, then choose Mark as fixed.',
-      photoReady: '{count} after-photo(s) uploaded.',
+      photoReady: '{count} after-photo uploaded. | {count} after-photos uploaded.',
       errors: {
         reasonRequired: 'Give a reason (at least 2 characters)',
         reasonLength: 'At most 500 characters',

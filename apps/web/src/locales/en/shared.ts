@@ -15,6 +15,13 @@ const shared: typeof zhCN = {
     backHome: 'Back to home',
     dismiss: 'Dismiss',
   },
+  punctuation: {
+    listSeparator: ', ',
+    clauseSeparator: '; ',
+    rangeSeparator: ', ',
+    colon: ': ',
+    parenthesized: ' ({text})',
+  },
   locale: {
     label: 'Language',
     'zh-CN': '中文',

@@ -50,6 +50,10 @@ export default {
       toConsole: '进入管理后台',
       identity: '实名信息',
       identityHint: '进入学校场地须实名登记',
+      identityVerified: '已实名',
+      identityMissing: '未实名',
+      identityChecking: '正在读取实名状态…',
+      identityUnknown: '暂时无法读取实名状态',
     },
   },
   identity: {

@@ -171,6 +171,8 @@ export default {
       escalate: '超时上报',
       other: '处理进展',
     },
+    /** Others who said 我也遇到 (the reporter is not counted); shown only when there are some. */
+    meTooOthers: '{count} 人也遇到',
   },
   myRepairs: {
     title: '我的报修',

@@ -13,6 +13,14 @@ export default {
     backHome: '返回首页',
     dismiss: '关闭',
   },
+  /** Punctuation that joins words in templates: each language its own (English never shows 、，；：（）). */
+  punctuation: {
+    listSeparator: '、',
+    clauseSeparator: '；',
+    rangeSeparator: '，',
+    colon: '：',
+    parenthesized: '（{text}）',
+  },
   locale: {
     label: '语言',
     'zh-CN': '中文',

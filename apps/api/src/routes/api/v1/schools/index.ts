@@ -23,6 +23,7 @@ import {
   SchoolPlanParams,
   SchoolRegistration,
   SchoolSession,
+  SchoolSessionDetail,
   SchoolSessionQuery,
   SessionParams,
   SessionRegisterBody,
@@ -148,8 +149,17 @@ const schoolRoutes: FastifyPluginAsyncTypebox<SchoolRoutesOptions> = async (fast
   );
   fastify.get(
     '/school-sessions/:id',
-    { schema: { operationId: 'getSchoolSession', tags, summary: '场次详情 One session', params: SessionParams, response: { 200: SchoolSession, ...problems(400, 404) } } },
-    async (request) => getSession(fastify.db, request.params.id),
+    {
+      onRequest: fastify.identify,
+      schema: {
+        operationId: 'getSchoolSession',
+        tags,
+        summary: '场次详情 One session; `myRegistration` is the signed-in resident’s own active registration for it (null signed out or when none)',
+        params: SessionParams,
+        response: { 200: SchoolSessionDetail, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => getSession(fastify.db, secrets, request.params.id, request.actor?.userId ?? null),
   );
   fastify.post(
     '/school-sessions/:id/registrations',
