@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
 /** Settings as a `.env` with blank lines gives them: every kind of setting, set to the empty string. */
@@ -22,6 +22,19 @@ const EMPTY_OF_EACH_KIND = {
   TEST_CLOCK: '', // optional instant
   CALENDAR_UID_DOMAIN: '', // optional, derived when unset
 };
+
+/**
+ * loadConfig reads the process's environment under the sources it is given, so the settings these
+ * tests name are taken out of it while they run (a CI step may export PORT or NODE_ENV).
+ */
+let saved: NodeJS.ProcessEnv;
+beforeEach(() => {
+  saved = { ...process.env };
+  for (const key of [...Object.keys(EMPTY_OF_EACH_KIND), 'SWEEP_INTERVAL_MINUTES', 'BOOKING_SWEEP_SECONDS', 'RATE_LIMIT_PER_MINUTE']) delete process.env[key];
+});
+afterEach(() => {
+  process.env = saved;
+});
 
 describe('settings: an empty value counts as unset', () => {
   it('gives the default for an empty value of every kind', () => {
